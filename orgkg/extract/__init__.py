@@ -1,0 +1,1 @@
+"""Extraction: segmented text → typed records (no RDF here)."""

@@ -1,0 +1,180 @@
+"""Plain typed records passed between the pipeline stages.
+
+Extraction produces these from text and knows nothing of RDF; mapping turns them into RDF and knows no
+regular expressions. Every record that states a fact carries a :class:`Span` into the verbatim source text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open character range ``[start, end)`` into a document's verbatim text.
+
+    >>> Span(2, 5).quote("0123456")
+    '234'
+    """
+
+    start: int
+    end: int
+
+    def quote(self, text: str) -> str:
+        """The verbatim source text under the span."""
+        return text[self.start : self.end]
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+
+class Role(str, Enum):
+    """How an agent is responsible for a task (a qualified responsibility)."""
+
+    SUPERVISOR = "supervisor"  # 分管领导 / 校领导
+    LEAD = "lead"  # 牵头单位 / 牵头负责
+    RESPONSIBLE = "responsible"  # 责任部门 / 责任单位 / 责任科室 / 负责
+    PARTICIPANT = "participant"  # 配合 / 参与 / 协办
+
+
+class MentionKind(str, Enum):
+    """What kind of thing a name in a responsibility field refers to (before resolution)."""
+
+    PERSON = "person"
+    UNIT = "unit"
+    ORGANIZATION = "organization"
+    COLLECTIVE = "collective"  # 各部门, 相关教学部, 校领导（按分工）: a group, never a named unit
+
+
+class DocumentKind(str, Enum):
+    """The kind of plan a source document is."""
+
+    WORK_PLAN = "work-plan"  # 工作要点
+    IMPLEMENTATION_PLAN = "implementation-plan"  # 实施方案
+    STRATEGIC_PLAN = "strategic-plan"  # 规划 (including slide decks presenting one)
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A name as written in a document, with the aliases written beside it: 宣传部（新闻中心）."""
+
+    name: str  # normalized main name: 宣传部
+    span: Span
+    kind: MentionKind
+    aliases: tuple[str, ...] = ()  # normalized bracketed names: ("新闻中心",)
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """One agent's role for one task, with the span of the field or tag that says so."""
+
+    role: Role
+    agent: NameMention
+    span: Span  # the whole responsibility statement (field line or bracketed tag)
+    scope: str | None = None  # 教学改革事项和研究生教育工作 in "教务部牵头负责教学改革事项…"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited work written in 《》: the title as written (normalized whitespace) and its span."""
+
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ProgrammeMention:
+    """A programme named in the text (“1233”工程, 四个平台, 海外学习中心建设计划)."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section heading (一、…) that groups tasks."""
+
+    ordinal: int
+    label: str  # as printed: 一、
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Task:
+    """A numbered task of a plan with its responsibilities and what it mentions."""
+
+    sequence: int  # 1-based position in the document; unique per document
+    ordinal: int  # the printed number's value (1..39, （一）→1)
+    label: str  # the printed number: "1．", "（一）", "十二、"
+    title: str
+    text: str  # full text, whitespace-normalized
+    span: Span
+    section: Section | None
+    responsibilities: tuple[Responsibility, ...]
+    citations: tuple[Citation, ...] = ()
+    programmes: tuple[ProgrammeMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class PostHolding:
+    """A person holding posts, as a document attests: 国家开放大学党委书记、校长荆德刚."""
+
+    person: str
+    organization: str
+    posts: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ProgrammeDefinition:
+    """A programme a document defines, with its parts in order (1233工程 → 打造一支队伍, …)."""
+
+    name: str
+    span: Span
+    parts: tuple[str, ...] = ()
+    category: str | None = None  # 工程 / 计划 / 转变 / 平台 / 任务 … from the name or its collection
+    ordinal: int | None = None  # 专栏 number, or position in a numbered collection
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What a document says about itself (or what its sidecar metadata adds)."""
+
+    title: str
+    kind: DocumentKind
+    organization: str  # the organization the plan is for: 国家开放大学
+    organization_aliases: tuple[str, ...] = ()  # 湖北科技职业学院 for 湖北开放大学（湖北科技职业学院）
+    issuers: tuple[str, ...] = ()
+    number: str | None = None  # 文号: 国开发〔2020〕1号
+    date: str | None = None  # ISO date of issue
+    year: int | None = None  # the year the plan is for (else the year issued)
+    title_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source file decoded to text, verbatim; spans index into ``text``."""
+
+    path: str  # as given, relative where possible
+    name: str  # file name
+    sha256: str
+    text: str
+    media_type: str = "text/plain"
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """Everything extracted from one source document."""
+
+    source: SourceText
+    header: DocumentHeader
+    sections: tuple[Section, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    programme_definitions: tuple[ProgrammeDefinition, ...] = ()
+    programme_mentions: tuple[ProgrammeMention, ...] = ()
+    post_holdings: tuple[PostHolding, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
