@@ -18,6 +18,7 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 _KEY_DROP = re.compile(r"[\s\"'“”‘’「」『』*`]")
+_YEAR_RANGE = re.compile(r"(\d{4})年?[-—–－~～至](\d{4})年?")
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,16 @@ def name_key(name: str) -> str:
     """
     folded = "".join(fold_char(c) for c in unicodedata.normalize("NFC", name))
     return _KEY_DROP.sub("", folded).lower()
+
+
+def policy_key(title: str) -> str:
+    """Identity key of a cited title.
+
+    >>> policy_key("国家开放大学干部队伍建设规划（2019—2023年）") == policy_key("国家开放大学干部队伍建设规划（2019—2023）")
+    True
+    >>> policy_key("国家开放大学“十四五”发展规划") == policy_key("国家开放大学“十四五”事业发展规划")
+    True
+    """
+    key = name_key(title)
+    key = _YEAR_RANGE.sub(r"\1-\2", key)
+    return key.replace("事业发展规划", "发展规划")

@@ -1,0 +1,214 @@
+"""The ``orgkg`` command line: build, query, validate, export, serve (see the CLI contract in the README)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from orgkg.queries import QueryError, get_query, load_queries
+from orgkg.source import SourceError
+from orgkg.store.base import SelectResult, StoreError
+from orgkg.store.embedded import EmbeddedStore
+
+DEFAULT_STORE = Path(os.environ.get("ORGKG_STORE", "build/store"))
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store folder (default {DEFAULT_STORE})")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="orgkg", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the graph from source files/folders (default data/), atomically")
+    b.add_argument("sources", nargs="*", type=Path, default=[Path("data")])
+    _store_arg(b)
+    b.add_argument("--keep-going", action="store_true", help="skip unusable files instead of failing")
+    b.add_argument("--allow-violations", action="store_true", help="store the graph even with SHACL violations")
+    b.add_argument("--quiet", action="store_true")
+
+    q = sub.add_parser("query", help="run a named query (queries/NAME.rq) or --sparql")
+    q.add_argument("name", nargs="?")
+    q.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    q.add_argument("--sparql", help="a SELECT query to run instead of a named one")
+    q.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    _store_arg(q)
+
+    sub.add_parser("queries", help="list the named queries with their parameters")
+
+    v = sub.add_parser("validate", help="validate a store or an RDF file against shapes/")
+    _store_arg(v)
+    v.add_argument("--file", type=Path, help="an RDF file (TriG, N-Quads, Turtle) instead of the store")
+    v.add_argument("--format", choices=["text", "turtle", "json", "junit"], default="text")
+    v.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    e = sub.add_parser("export", help="write the whole graph, named graphs kept")
+    _store_arg(e)
+    e.add_argument("--format", choices=["trig", "nquads", "turtle", "jsonld"], default="trig")
+
+    s = sub.add_parser("serve", help="serve the named queries and SPARQL over HTTP")
+    _store_arg(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise QueryError(f"--param {pair!r}: expected KEY=VALUE")
+        out[key] = value
+    return out
+
+
+def format_result(result: SelectResult, fmt: str) -> str:
+    """A SELECT result as SPARQL JSON, CSV (SPARQL 1.1 CSV: plain values) or an aligned text table."""
+    if fmt == "json":
+        return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+    rows = list(result.values())
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for r in rows:
+            writer.writerow(["" if r[v] is None else r[v] for v in result.variables])
+        return buf.getvalue()
+    cells = [[("" if r[v] is None else _short(str(r[v]))) for v in result.variables] for r in rows]
+    widths = [max([_width(v)] + [_width(c[i]) for c in cells]) for i, v in enumerate(result.variables)]
+    lines = [" | ".join(_pad(v, w) for v, w in zip(result.variables, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+def _short(value: str, limit: int = 60) -> str:
+    value = value.replace("\n", "⏎")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)  # CJK takes two columns in a terminal
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - _width(s))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from orgkg.pipeline import build_graphs, stderr_progress
+
+    started = time.perf_counter()
+    result = build_graphs(args.sources, keep_going=args.keep_going, progress=None if args.quiet else stderr_progress)
+    code = EXIT_OK
+    try:
+        from orgkg.build_check import check_build
+    except ImportError:  # validation lands with the SHACL work; until then the build stores what it maps
+        check_build = None
+    if check_build is not None:
+        verdict = check_build(result, print_to=sys.stderr)
+        if not verdict and not args.allow_violations:
+            print(f"orgkg build: SHACL violations; the store at {args.store} was left as it was "
+                  "(use --allow-violations to store anyway)", file=sys.stderr)
+            return EXIT_VIOLATIONS
+    store = EmbeddedStore(args.store)
+    store.replace_graphs(result.graphs, drop_others=True)
+    summary = result.summary()
+    summary_text = ", ".join(f"{v} {k}" for k, v in summary.items())
+    print(f"built {args.store}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if result.skipped:
+        print(f"skipped {len(result.skipped)} file(s):", *result.skipped, sep="\n  ", file=sys.stderr)
+    return code
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = EmbeddedStore(args.store)
+    if args.sparql:
+        if args.name or args.param:
+            raise QueryError("give either a query NAME with --param, or --sparql, not both")
+        result = store.select(args.sparql)
+    else:
+        if not args.name:
+            raise QueryError("give a named query (see `orgkg queries`) or --sparql")
+        nq = get_query(args.name)
+        result = store.select(nq.text, nq.bindings(_params(args.param)))
+    print(format_result(result, args.format))
+    return EXIT_OK
+
+
+def cmd_queries(_args: argparse.Namespace) -> int:
+    for nq in load_queries().values():
+        params = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in nq.parameters)
+        print(f"{nq.name}({params})\n    {nq.summary}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = EmbeddedStore(args.store)
+    fmt = args.format
+    if fmt in ("trig", "nquads"):
+        sys.stdout.buffer.write(store.dump(fmt))
+        return EXIT_OK
+    import rdflib
+
+    ds = rdflib.Dataset()
+    ds.parse(data=store.dump("nquads"), format="nquads")
+    out = ds.serialize(format="json-ld" if fmt == "jsonld" else "trig")
+    if fmt == "turtle":  # Turtle has no graphs: the union of all graphs
+        g = rdflib.Graph()
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        out = g.serialize(format="turtle")
+    sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from orgkg.validate_cli import run_validate
+
+    return run_validate(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    app = create_app(EmbeddedStore(args.store))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "query": cmd_query,
+    "queries": cmd_queries,
+    "validate": cmd_validate,
+    "export": cmd_export,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; exit 0 on success, 1 on violations, 2 on errors (with a message naming the culprit)."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (SourceError, QueryError, StoreError, ValueError) as exc:
+        print(f"orgkg {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The build: sources → segment → extract → resolve → map → (validate) → store, atomically."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+
+from orgkg import iris
+from orgkg.extract.citations import find_citations
+from orgkg.extract.header import extract_header, load_sidecar
+from orgkg.extract.posts import find_post_holdings
+from orgkg.extract.programmes import find_programme_definitions
+from orgkg.extract.tasks import extract_tasks
+from orgkg.map import Graphs, count_by_class, map_corpus
+from orgkg.records import DocumentKind, ExtractedDocument
+from orgkg.resolve import Resolution, resolve
+from orgkg.segment import segment
+from orgkg.source import SourceError, discover, read_source
+from orgkg.themes import ThemeItem, link_plans
+from orgkg.vocab import OKG
+
+ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "orgkg.ttl"
+Progress = Callable[[str], None]
+
+
+def extract_document(path: Path) -> ExtractedDocument:
+    """Everything one source file states, as records; SourceError names the file when it is unusable."""
+    source = read_source(path)
+    layout = segment(source.text)
+    header = extract_header(source, layout, load_sidecar(path))
+    citations = find_citations(source.text, layout)
+    sections, tasks = extract_tasks(source.text, layout, citations)
+    definitions = find_programme_definitions(source.text)
+    orgs = [header.organization, *header.organization_aliases, *header.issuers]
+    posts = find_post_holdings(source.text, orgs)
+    if not tasks and not definitions:
+        raise SourceError(
+            f"{path}: no tasks found (expected numbered items with 分管领导/责任部门/牵头单位 fields or "
+            "（责任单位：…） tags) and no programmes defined; is this a work plan?"
+        )
+    return ExtractedDocument(
+        source=source,
+        header=header,
+        sections=sections,
+        tasks=tasks,
+        citations=citations,
+        programme_definitions=definitions,
+        post_holdings=posts,
+    )
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for summaries and the closing of `orgkg build`."""
+
+    documents: list[ExtractedDocument]
+    resolution: Resolution
+    graphs: Graphs
+    skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        classes = count_by_class(self.graphs)
+
+        def n(cls: str) -> int:
+            return classes.get(OKG_NS + cls, 0)
+
+        return {
+            "documents": len(self.documents),
+            "tasks": n("Task"),
+            "responsibilities": n("Responsibility"),
+            "leaders": sum(1 for p in self.resolution.persons.values() if _supervises(self, p.iri)),
+            "persons": len(self.resolution.persons),
+            "organizations": len(self.resolution.organizations),
+            "units": len(self.resolution.units),
+            "collective references": len(self.resolution.collectives),
+            "programmes": len(self.resolution.programmes),
+            "policies": len(self.resolution.policies),
+            "triples": sum(len(q) for q in self.graphs.values()),
+        }
+
+
+OKG_NS = OKG.iri
+
+
+def _supervises(result: BuildResult, person: NamedNode) -> bool:
+    pred = OKG.supervisedBy
+    return any(q.predicate == pred and q.object == person for quads in result.graphs.values() for q in quads)
+
+
+def theme_links(res: Resolution) -> list[tuple[NamedNode, NamedNode]]:
+    """okg:continues links between consecutive work plans of each organization."""
+    plans = []
+    for ctx in res.documents:
+        h = ctx.doc.header
+        if h.kind is not DocumentKind.WORK_PLAN or h.year is None or not ctx.doc.tasks:
+            continue
+        items = [ThemeItem(iris.task(ctx.key, t.sequence).value, h.year, t.title, t.text) for t in ctx.doc.tasks]
+        plans.append((ctx.organization.iri.value, h.year, items))
+    return [(NamedNode(a), NamedNode(b)) for a, b, _ in link_plans(plans)]
+
+
+def ontology_quads() -> list[Quad]:
+    """The ontology, into its own named graph (so queries can read labels of roles and classes)."""
+    with ONTOLOGY_FILE.open("rb") as f:
+        return [Quad(t.subject, t.predicate, t.object, iris.ONTOLOGY_GRAPH) for t in parse(f, RdfFormat.TURTLE)]
+
+
+def build_graphs(
+    sources: Iterable[Path], *, keep_going: bool = False, progress: Progress | None = None
+) -> BuildResult:
+    """Extract, resolve and map all sources; raise SourceError on the first bad file unless keep_going."""
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    paths = discover(sources)
+    if not paths:
+        raise SourceError("no source files found (expected .txt or .md files)")
+    docs: list[ExtractedDocument] = []
+    skipped: list[str] = []
+    for i, path in enumerate(paths, start=1):
+        try:
+            doc = extract_document(path)
+        except SourceError as exc:
+            if not keep_going:
+                raise
+            skipped.append(str(exc))
+            say(f"skipped: {exc}")
+            continue
+        docs.append(doc)
+        say(f"[{i}/{len(paths)}] {path.name}: {len(doc.tasks)} tasks, "
+            f"{len(doc.programme_definitions)} programme definitions")
+    if not docs:
+        raise SourceError("none of the sources could be used: " + "; ".join(skipped))
+    timings["extract"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    res = resolve(docs)
+    links = theme_links(res)
+    timings["resolve"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    graphs = map_corpus(res, links)
+    graphs[iris.ONTOLOGY_GRAPH] = ontology_quads()
+    timings["map"] = time.perf_counter() - t2
+    return BuildResult(docs, res, graphs, skipped, timings)
+
+
+def stderr_progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

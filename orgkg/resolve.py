@@ -1,0 +1,423 @@
+"""Resolve names to entities: one identity per organization, unit, person, policy and programme.
+
+Rules (each is a general rule of the document family, not a list of this corpus's names):
+- units are scoped to the organization whose plan names them; a mention with bracketed aliases
+  (宣传部（新闻中心）) joins all its names into one unit, so a later document naming the unit by its second
+  name (教育部社区教育研究培训中心) resolves to the same unit; the canonical label is the name most often
+  written as the main name;
+- a name that is the plan's own organization or one of its aliases resolves to the organization itself;
+- government bodies (市教育局, 市委编办 …) are organizations in their own right; a leading 市 is expanded with the
+  issuing body's city (济南市教育局 issues, so 市教育局 is 济南市教育局);
+- collective references (各部门, 相关教学部, 校领导按分工) stay collectives, scoped to the body the document
+  speaks for;
+- persons are scoped to the organization of the plan that names them;
+- policy titles are one policy when their keys agree after dropping spaces and quotes, folding widths and
+  dashes, dropping 年 in year ranges and 事业 in …事业发展规划, and (for a title cited without issuer prefix in a
+  plan of organization O) when O's prefixed title is cited somewhere in the corpus;
+- programme names are one programme when ``programme_key`` agrees (四大平台 = 四个平台), a leading name of
+  the citing organization aside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+
+from orgkg import iris
+from orgkg.extract.programmes import find_programme_mentions, parts_by_enumeration, programme_key
+from orgkg.records import ExtractedDocument, MentionKind, NameMention, ProgrammeMention, Role, Span
+from orgkg.textnorm import name_key, policy_key
+
+_GOV_PREFIX = re.compile(r"^(?:市|省|区|县|区县|自治区|国务院|中共|[\u4e00-\u9fff]{2,4}?[市省县区])")
+_GOV_SUFFIX = re.compile(r"(?:局|厅|委|委员会|编办|政府|办公厅|办公室|部门)$")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?市)")
+_LEADING_GROUP = re.compile(r"(?:领导小组|工作小组|工作组|工作专班|专班)$")
+_UNIVERSITY = re.compile(r"(?:大学|学院|学校)$")
+_NOT_POLICY = re.compile(r"(?:报|时报|日报|年鉴|杂志|周刊)$")  # newspapers and yearbooks are not policies
+
+
+@dataclass
+class Organization:
+    name: str
+    aliases: set[str]
+    iri: NamedNode
+    government: bool = False
+
+
+@dataclass
+class Unit:
+    organization: Organization
+    names: Counter[str]  # main names as written, with counts
+    aliases: set[str]
+    iri: NamedNode | None = None
+    leading_group: bool = False
+
+    @property
+    def label(self) -> str:
+        # most frequent main name; ties broken by the name itself for determinism
+        return sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    @property
+    def all_names(self) -> set[str]:
+        return set(self.names) | self.aliases
+
+
+@dataclass
+class Person:
+    organization: Organization
+    name: str
+    iri: NamedNode
+
+
+@dataclass
+class Collective:
+    organization: Organization
+    label: str
+    iri: NamedNode
+
+
+Agent = Organization | Unit | Person | Collective
+
+
+@dataclass
+class Policy:
+    key: str
+    titles: Counter[str]
+    issuer: Organization | None
+    iri: NamedNode
+
+    @property
+    def title(self) -> str:
+        return sorted(self.titles.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+
+@dataclass
+class Programme:
+    key: str
+    names: Counter[str]
+    iri: NamedNode
+    category: str | None = None
+    ordinal: int | None = None
+    parts: list[str] = field(default_factory=list)  # programme keys, in order
+    definitions: list[tuple[str, Span]] = field(default_factory=list)  # (doc key, span)
+    part_evidence: list[tuple[str, Span]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+@dataclass
+class DocumentContext:
+    """A document with the entities its header resolves to."""
+
+    key: str
+    doc: ExtractedDocument
+    iri: NamedNode
+    graph: NamedNode
+    organization: Organization
+    issuers: list[Organization]
+    speaker: Organization  # the body whose units and collectives the document names
+    city: str | None
+
+
+@dataclass
+class Resolution:
+    """The resolved corpus: documents and every entity, with lookups from mentions."""
+
+    documents: list[DocumentContext]
+    organizations: dict[str, Organization]
+    units: list[Unit]
+    persons: dict[tuple[str, str], Person]
+    collectives: dict[tuple[str, str], Collective]
+    policies: dict[str, Policy]
+    programmes: dict[str, Programme]
+    agents: dict[tuple[str, int, int, str], Agent]  # (doc key, span start, span end, name) → agent
+    citation_policy: dict[tuple[str, int], Policy | NamedNode]  # (doc key, span start) → policy or source doc
+    programme_of: dict[tuple[str, int], Programme]  # (doc key, mention span start) → programme
+    programme_mentions: dict[str, list[ProgrammeMention]]  # doc key → mentions in document order
+
+    def agent(self, doc_key: str, mention: NameMention) -> Agent:
+        return self.agents[(doc_key, mention.span.start, mention.span.end, mention.name)]
+
+
+def document_key(doc: ExtractedDocument) -> str:
+    """The stable key of a document: its 文号, else its title (titles carry the year)."""
+    h = doc.header
+    return h.number or name_key(h.title)
+
+
+class _Resolver:
+    def __init__(self, docs: list[ExtractedDocument]) -> None:
+        self.docs = docs
+        self.organizations: dict[str, Organization] = {}
+        self.units: list[Unit] = []
+        self.unit_index: dict[tuple[str, str], Unit] = {}  # (org key, name key) → unit
+        self.persons: dict[tuple[str, str], Person] = {}
+        self.collectives: dict[tuple[str, str], Collective] = {}
+        self.agents: dict[tuple[str, int, int, str], Agent] = {}
+        self.contexts: list[DocumentContext] = []
+        self.mentions: dict[str, list[ProgrammeMention]] = {}
+
+    # organizations ---------------------------------------------------------------------------------
+    def org_named(self, name: str) -> Organization | None:
+        k = name_key(name)
+        for org in self.organizations.values():
+            if k == name_key(org.name) or k in {name_key(a) for a in org.aliases}:
+                return org
+        return None
+
+    def org(self, name: str, aliases: Iterable[str] = (), government: bool = False) -> Organization:
+        found = self.org_named(name)
+        if found is None:
+            found = Organization(name, set(), iris.organization(name), government)
+            self.organizations[name_key(name)] = found
+        found.aliases.update(a for a in aliases if a != found.name)
+        found.government = found.government or government
+        return found
+
+    # documents -------------------------------------------------------------------------------------
+    def contexts_for_documents(self) -> None:
+        keys: dict[str, str] = {}
+        for doc in self.docs:
+            key = document_key(doc)
+            if key in keys:
+                raise ValueError(
+                    f"{doc.source.path} and {keys[key]} are the same document ({key}); keep one of them"
+                )
+            keys[key] = doc.source.path
+            h = doc.header
+            organization = self.org(h.organization, h.organization_aliases)
+            issuers = [self.org(i, government=_is_government(i)) for i in h.issuers] or [organization]
+            city = next((m.group(1) for i in h.issuers if (m := _CITY.match(i))), None)
+            gov_issuer = next((i for i in issuers if i.government and i is not organization), None)
+            self.contexts.append(
+                DocumentContext(
+                    key=key,
+                    doc=doc,
+                    iri=iris.document(key),
+                    graph=iris.document_graph(key),
+                    organization=organization,
+                    issuers=issuers,
+                    speaker=gov_issuer or organization,
+                    city=city,
+                )
+            )
+
+    # agents ----------------------------------------------------------------------------------------
+    def resolve_agents(self) -> None:
+        # Pass 1: unit identities (aliases join names) across all documents, so order does not matter.
+        pending: list[tuple[DocumentContext, NameMention]] = []
+        for ctx in self.contexts:
+            for task in ctx.doc.tasks:
+                for r in task.responsibilities:
+                    m = r.agent
+                    if m.kind is MentionKind.UNIT and not self._external(ctx, m.name):
+                        self._add_unit_names(ctx.organization, m)
+                    pending.append((ctx, m))
+        for unit in self.units:
+            unit.iri = iris.unit(unit.organization.name, unit.label)
+            unit.leading_group = bool(_LEADING_GROUP.search(unit.label))
+        # Pass 2: every mention to its agent.
+        for ctx, m in pending:
+            self.agents[(ctx.key, m.span.start, m.span.end, m.name)] = self._agent(ctx, m)
+
+    def _external(self, ctx: DocumentContext, name: str) -> Organization | None:
+        """The organization a name denotes when it is not a unit: the plan's organization or a government body."""
+        own = ctx.organization
+        if name_key(name) in {name_key(n) for n in (own.name, *own.aliases)}:
+            return own
+        if _is_government(name):
+            full = ctx.city + name[1:] if ctx.city and name.startswith("市") and not name.startswith("市场") else name
+            org = self.org(full, government=True)
+            if full != name:
+                org.aliases.add(name)
+            return org
+        named = self.org_named(name)
+        if named is not None and _UNIVERSITY.search(name):
+            return named
+        return None
+
+    def _add_unit_names(self, org: Organization, m: NameMention) -> None:
+        okey = name_key(org.name)
+        names = [m.name, *m.aliases]
+        existing = {id(u): u for n in names if (u := self.unit_index.get((okey, name_key(n)))) is not None}
+        if existing:
+            units = list(existing.values())
+            unit = units[0]
+            for other in units[1:]:  # this mention bridges two units: merge them
+                unit.names.update(other.names)
+                unit.aliases |= other.aliases
+                self.units.remove(other)
+        else:
+            unit = Unit(org, Counter(), set())
+            self.units.append(unit)
+        unit.names[m.name] += 1
+        unit.aliases.update(m.aliases)
+        for n in unit.all_names:
+            self.unit_index[(okey, name_key(n))] = unit
+
+    def _agent(self, ctx: DocumentContext, m: NameMention) -> Agent:
+        if m.kind is MentionKind.PERSON:
+            org = ctx.organization
+            key = (name_key(org.name), m.name)
+            if key not in self.persons:
+                self.persons[key] = Person(org, m.name, iris.person(org.name, m.name))
+            return self.persons[key]
+        if m.kind is MentionKind.COLLECTIVE:
+            return self.collective(ctx.speaker if m.name != "校领导" else ctx.organization, m.name)
+        external = self._external(ctx, m.name)
+        if external is not None:
+            return external
+        return self.unit_index[(name_key(ctx.organization.name), name_key(m.name))]
+
+    def collective(self, org: Organization, label: str) -> Collective:
+        key = (name_key(org.name), label)
+        if key not in self.collectives:
+            self.collectives[key] = Collective(org, label, iris.collective(org.name, label))
+        return self.collectives[key]
+
+    # policies --------------------------------------------------------------------------------------
+    def resolve_policies(self) -> tuple[dict[str, Policy], dict[tuple[str, int], Policy | NamedNode]]:
+        own_titles = {policy_key(ctx.doc.header.title): ctx.iri for ctx in self.contexts}
+        org_keys = sorted({name_key(o.name) for o in self.organizations.values()}, key=len, reverse=True)
+
+        def split_issuer(key: str) -> tuple[str | None, str]:
+            for ok in org_keys:
+                if key.startswith(ok) and len(key) > len(ok) + 1:
+                    return ok, key[len(ok) :]
+            return None, key
+
+        prefixed: set[tuple[str, str]] = set()
+        for ctx in self.contexts:
+            for c in ctx.doc.citations:
+                issuer, rest = split_issuer(policy_key(c.title))
+                if issuer:
+                    prefixed.add((issuer, rest))
+        policies: dict[str, Policy] = {}
+        by_citation: dict[tuple[str, int], Policy | NamedNode] = {}
+        for ctx in self.contexts:
+            for c in ctx.doc.citations:
+                if _NOT_POLICY.search(c.title):
+                    continue
+                key = policy_key(c.title)
+                if key in own_titles:
+                    if own_titles[key] != ctx.iri:
+                        by_citation[(ctx.key, c.span.start)] = own_titles[key]
+                    continue  # a notice citing its own attachment is not a citation
+                issuer, rest = split_issuer(key)
+                if issuer is None and (name_key(ctx.organization.name), rest) in prefixed:
+                    issuer = name_key(ctx.organization.name)
+                ident = (issuer or "") + rest
+                if ident not in policies:
+                    issuer_org = self.organizations.get(issuer) if issuer else None
+                    policies[ident] = Policy(ident, Counter(), issuer_org, iris.policy(ident))
+                policies[ident].titles[c.title] += 1
+                by_citation[(ctx.key, c.span.start)] = policies[ident]
+        return policies, by_citation
+
+    # programmes ------------------------------------------------------------------------------------
+    def resolve_programmes(self) -> tuple[dict[str, Programme], dict[tuple[str, int], Programme]]:
+        programmes: dict[str, Programme] = {}
+
+        def get(name: str, ctx: DocumentContext) -> Programme:
+            key = self._programme_key(name, ctx)
+            if key not in programmes:
+                programmes[key] = Programme(key, Counter(), iris.programme(key))
+            programmes[key].names[_strip_org(name, ctx.organization)] += 1
+            return programmes[key]
+
+        for ctx in self.contexts:
+            for d in ctx.doc.programme_definitions:
+                p = get(d.name, ctx)
+                p.definitions.append((ctx.key, d.span))
+                p.category = p.category or d.category
+                p.ordinal = p.ordinal if p.ordinal is not None else d.ordinal
+                for part in d.parts:
+                    child = get(part, ctx)
+                    if child.key not in p.parts and child.key != p.key:
+                        p.parts.append(child.key)
+                        p.part_evidence.append((ctx.key, d.span))
+        # Collections named with a count but defined without parts: look for a matching enumeration.
+        for p in programmes.values():
+            if p.parts:
+                continue
+            for ctx in self.contexts:
+                found = parts_by_enumeration(p.label, ctx.doc.source.text)
+                if found:
+                    parts, span = found
+                    for part in parts:
+                        child = get(part, ctx)
+                        if child.key not in p.parts:
+                            p.parts.append(child.key)
+                            p.part_evidence.append((ctx.key, span))
+                    p.definitions.append((ctx.key, span))
+                    break
+        # Mentions: quoted programme names, and any name known anywhere in the corpus, in each task and
+        # elsewhere in each document (the document-level mentions).
+        known = sorted({n for p in programmes.values() for n in p.names}, key=len, reverse=True)
+        by_mention: dict[tuple[str, int], Programme] = {}
+        for ctx in self.contexts:
+            found = find_programme_mentions(ctx.doc.source.text, 0, None, known)
+            self.mentions[ctx.key] = list(found)
+            for m in found:
+                by_mention[(ctx.key, m.span.start)] = get(m.name, ctx)
+        return programmes, by_mention
+
+    def _programme_key(self, name: str, ctx: DocumentContext) -> str:
+        return programme_key(_strip_org(name, ctx.organization))
+
+
+def _strip_org(name: str, org: Organization) -> str:
+    for n in sorted((org.name, *org.aliases), key=len, reverse=True):
+        if name.startswith(n) and len(name) - len(n) >= 4:
+            return name[len(n) :]
+    return name
+
+
+def _is_government(name: str) -> bool:
+    """市教育局, 市委编办, 济南市人力资源和社会保障局 — a government body, not a unit of a university."""
+    return bool(_GOV_PREFIX.match(name) and _GOV_SUFFIX.search(name)) and not _UNIVERSITY.search(name)
+
+
+def resolve(docs: list[ExtractedDocument]) -> Resolution:
+    """Resolve every mention of a corpus of extracted documents to entities."""
+    r = _Resolver(docs)
+    r.contexts_for_documents()
+    r.resolve_agents()
+    policies, by_citation = r.resolve_policies()
+    programmes, by_mention = r.resolve_programmes()
+    for ctx in r.contexts:
+        for ph in ctx.doc.post_holdings:
+            org = r.org(ph.organization, government=_is_government(ph.organization))
+            key = (name_key(org.name), ph.person)
+            if key not in r.persons:
+                r.persons[key] = Person(org, ph.person, iris.person(org.name, ph.person))
+    return Resolution(
+        documents=r.contexts,
+        organizations=r.organizations,
+        units=r.units,
+        persons=r.persons,
+        collectives=r.collectives,
+        policies=policies,
+        programmes=programmes,
+        agents=r.agents,
+        citation_policy=by_citation,
+        programme_of=by_mention,
+        programme_mentions=r.mentions,
+    )
+
+
+SUPERVISOR_POST = "校领导"
+
+
+def leader_post(org: Organization) -> str:
+    """The post a supervising leader holds: 校领导 at a university, 领导 elsewhere."""
+    return SUPERVISOR_POST if _UNIVERSITY.search(org.name) else "领导"
+
+
+__all__ = ["Agent", "Resolution", "Role", "document_key", "leader_post", "resolve"]

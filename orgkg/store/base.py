@@ -1,0 +1,109 @@
+"""The store interface that build, query, validate and serve use, whatever the backend.
+
+Results are exchanged in the shape of SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/),
+so an embedded store and a remote SPARQL server answer alike and the CLI and API can pass results through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Variable
+
+Term = NamedNode | Literal
+JsonTerm = dict[str, str]  # {"type": "uri"|"literal"|"bnode", "value": …, "xml:lang"?: …, "datatype"?: …}
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message says what and where."""
+
+
+def term_to_json(term: NamedNode | BlankNode | Literal) -> JsonTerm:
+    """A pyoxigraph term in SPARQL JSON results form.
+
+    >>> term_to_json(Literal("曹国永", language="zh"))
+    {'type': 'literal', 'value': '曹国永', 'xml:lang': 'zh'}
+    """
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a trailing SPARQL ``VALUES`` block binding variables to RDF terms.
+
+    Terms are serialized by pyoxigraph (N-Triples syntax, escaped), so a value can never end the literal
+    and change the query (a quote inside a value is written as an escaped quote). A trailing VALUES is joined with the
+    WHERE pattern before projection (SPARQL 1.1 §18.2.4.3), works on every SPARQL 1.1 server, and, unlike
+    pyoxigraph 0.5's ``substitutions`` (which require the variable in the projection and do not reach
+    FILTER or EXISTS), lets optional parameters stay unbound without duplicating rows.
+
+    >>> print(with_values("SELECT ?s WHERE { ?s ?p ?k }", {"k": Literal("曹国永")}))
+    SELECT ?s WHERE { ?s ?p ?k }
+    VALUES (?k) { ("曹国永") }
+    """
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    for n in names:
+        Variable(n)  # raises ValueError on a name that is not a SPARQL variable name
+    head = " ".join(f"?{n}" for n in names)
+    row = " ".join(str(bindings[n]) for n in names)
+    return f"{query.rstrip()}\nVALUES ({head}) {{ ({row}) }}"
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The rows of a SELECT query: variables in projection order, bindings as SPARQL JSON terms."""
+
+    variables: tuple[str, ...]
+    bindings: tuple[Mapping[str, JsonTerm], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """SPARQL 1.1 Query Results JSON."""
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": [dict(b) for b in self.bindings]}}
+
+    def values(self) -> Iterator[dict[str, str | None]]:
+        """Rows as plain strings (None where unbound), for tables, CSV and tests."""
+        for b in self.bindings:
+            yield {v: (b[v]["value"] if v in b else None) for v in self.variables}
+
+
+class Store(Protocol):
+    """What every backend offers. Graph names are IRIs; quads carry their graph."""
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT query over the union of all named graphs, with variables pre-bound."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
+        """Atomically replace the named graphs given (and, with drop_others, remove every other graph)."""
+        ...
+
+    def graph_names(self) -> list[str]:
+        """The named graphs in the store."""
+        ...
+
+    def dump(self, fmt: str) -> bytes:
+        """The whole dataset serialized (trig, nquads); named graphs kept."""
+        ...
+
+    def quad_count(self) -> int:
+        """Number of quads in the store."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend."""
+        ...

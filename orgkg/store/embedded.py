@@ -1,0 +1,131 @@
+"""The embedded store: pyoxigraph (RocksDB) on disk, with atomic replacement by generations.
+
+Layout of ``--store DIR``::
+
+    DIR/current        symlink → generations/<n>   (swapped atomically with os.replace)
+    DIR/generations/<n> one complete pyoxigraph database each
+
+A write builds a new generation (a hard-link checkpoint of the current one, via ``Store.backup``, then
+the changes) and only then points ``current`` at it; a failed or interrupted write leaves ``current`` as it
+was. Readers open the generation ``current`` points to, read-only, and reopen when it moves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import Store as OxStore
+
+from orgkg.store.base import SelectResult, StoreError, Term, term_to_json, with_values
+
+FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk under ``directory``; see the module docstring for the layout."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._store: OxStore | None = None
+        self._generation: Path | None = None
+
+    # reading ---------------------------------------------------------------------------------------
+    @property
+    def current(self) -> Path:
+        return self.directory / "current"
+
+    def exists(self) -> bool:
+        """Whether a graph has been built into this store."""
+        return self.current.exists()
+
+    def _open(self) -> OxStore:
+        if not self.exists():
+            raise StoreError(f"{self.directory}: no graph has been built here yet; run `orgkg build` first")
+        target = self.current.resolve()
+        if self._store is None or target != self._generation:
+            try:
+                self._store = OxStore.read_only(str(target))
+            except OSError as exc:
+                raise StoreError(f"{target}: cannot open the store ({exc})") from exc
+            self._generation = target
+        return self._store
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT over the union of the named graphs; ``bindings`` bind variables (see ``with_values``)."""
+        store = self._open()
+        try:
+            solutions = store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        if not isinstance(solutions, QuerySolutions):
+            raise StoreError("only SELECT queries are answered here")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in variables:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term_to_json(term)
+            rows.append(row)
+        return SelectResult(variables, tuple(rows))
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._open().named_graphs() if isinstance(g, NamedNode))
+
+    def quad_count(self) -> int:
+        return len(self._open())
+
+    def dump(self, fmt: str) -> bytes:
+        if fmt not in FORMATS:
+            raise StoreError(f"format {fmt!r} is not one of {sorted(FORMATS)}")
+        out = self._open().dump(format=FORMATS[fmt])
+        assert out is not None
+        return out
+
+    def close(self) -> None:
+        self._store = None
+        self._generation = None
+
+    # writing ---------------------------------------------------------------------------------------
+    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
+        """Write a new generation with ``graphs`` replaced (all other graphs dropped with ``drop_others``)."""
+        generations = self.directory / "generations"
+        generations.mkdir(parents=True, exist_ok=True)
+        number = 1 + max((int(p.name) for p in generations.iterdir() if p.name.isdigit()), default=0)
+        staging = generations / f"{number}.staging"
+        if staging.exists():
+            shutil.rmtree(staging)
+        try:
+            if self.exists() and not drop_others:
+                OxStore.read_only(str(self.current.resolve())).backup(str(staging))
+                store = OxStore(str(staging))
+                for g in graphs:
+                    store.remove_graph(g)
+            else:
+                store = OxStore(str(staging))
+            store.bulk_extend(q for quads in graphs.values() for q in quads)
+            store.flush()
+            store.optimize()
+            del store
+            final = generations / str(number)
+            os.replace(staging, final)
+            link = self.directory / "current.new"
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(Path("generations") / str(number))
+            os.replace(link, self.current)  # the atomic step: readers see the old or the new, never a mix
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._prune(keep={final.name})
+
+    def _prune(self, keep: set[str]) -> None:
+        """Delete older generations (a reader holding one open keeps its files until it closes them)."""
+        for p in (self.directory / "generations").iterdir():
+            if p.name not in keep:
+                shutil.rmtree(p, ignore_errors=True)

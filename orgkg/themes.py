@@ -1,0 +1,97 @@
+"""Link tasks on the same theme across an organization's successive plans (``okg:continues``).
+
+Work plans are rewritten every year; a task of 2022 on information technology has no identifier in common
+with its 2020 predecessor, only its words. Tasks are compared by TF-IDF-weighted character bigrams of title
+and text (no model weights: the machine is offline, and bigrams are the standard baseline for Chinese text
+similarity); a later task continues an earlier one when each is the other's best match and the cosine
+similarity reaches ``THRESHOLD``. Deterministic: same tasks, same links.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+THRESHOLD = 0.12
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+# Words every task of a plan uses; they carry no theme.
+_STOP = {"推进", "加强", "建设", "完善", "提升", "工作", "开展", "推动", "落实", "进一步", "积极", "学校", "国家", "开放", "大学"}
+
+
+@dataclass(frozen=True)
+class ThemeItem:
+    """A task to compare: an identifier, its year, its title (weighted double) and text."""
+
+    ident: str
+    year: int
+    title: str
+    text: str
+
+
+def _bigrams(text: str) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for run in _HAN.findall(text):
+        for i in range(len(run) - 1):
+            g = run[i : i + 2]
+            if g not in _STOP:
+                grams[g] += 1
+    return grams
+
+
+def _vectors(items: Sequence[ThemeItem]) -> list[dict[str, float]]:
+    raw = [_bigrams(it.title) + _bigrams(it.title) + _bigrams(it.text) for it in items]
+    df: Counter[str] = Counter(g for r in raw for g in r)
+    n = len(items)
+    vectors = []
+    for r in raw:
+        v = {g: (1 + math.log(c)) * math.log((1 + n) / (1 + df[g])) for g, c in r.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors.append({g: x / norm for g, x in v.items()})
+    return vectors
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(g, 0.0) for g, x in a.items())
+
+
+def continuations(earlier: Sequence[ThemeItem], later: Sequence[ThemeItem]) -> list[tuple[str, str, float]]:
+    """(later ident, earlier ident, similarity) for mutual best matches at or above the threshold.
+
+    >>> a = [ThemeItem("a1", 2020, "加快提升信息化应用水平", "信息化 智慧校园 网络"),
+    ...      ThemeItem("a2", 2020, "推进汉语国际教育", "汉语 国际 中文")]
+    >>> b = [ThemeItem("b1", 2022, "构建智慧国开", "信息化 智慧校园 数字化"),
+    ...      ThemeItem("b2", 2022, "打造国际中文教育品牌", "国际 中文 汉语")]
+    >>> [(l, e) for l, e, _ in continuations(a, b)]
+    [('b1', 'a1'), ('b2', 'a2')]
+    """
+    if not earlier or not later:
+        return []
+    vectors = _vectors([*earlier, *later])
+    ev, lv = vectors[: len(earlier)], vectors[len(earlier) :]
+    sims = [[_cosine(l_vec, e_vec) for e_vec in ev] for l_vec in lv]
+    best_for_earlier = [max(range(len(lv)), key=lambda i, j=j: (sims[i][j], -i)) for j in range(len(ev))]
+    links = []
+    for i, row in enumerate(sims):
+        j = max(range(len(ev)), key=lambda j: (row[j], -j))
+        if row[j] >= THRESHOLD and best_for_earlier[j] == i:
+            links.append((later[i].ident, earlier[j].ident, round(row[j], 4)))
+    return links
+
+
+def link_plans(plans: Iterable[tuple[str, int, Sequence[ThemeItem]]]) -> list[tuple[str, str, float]]:
+    """Links between each organization's consecutive plans: ``plans`` is (organization, year, tasks)."""
+    by_org: dict[str, list[tuple[int, Sequence[ThemeItem]]]] = {}
+    for org, year, items in plans:
+        by_org.setdefault(org, []).append((year, items))
+    links: list[tuple[str, str, float]] = []
+    for org in sorted(by_org):
+        ordered = sorted(by_org[org], key=lambda p: p[0])
+        for (y1, a), (y2, b) in zip(ordered, ordered[1:], strict=False):
+            if y1 != y2:
+                links.extend(continuations(a, b))
+    return links
