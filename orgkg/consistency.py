@@ -27,7 +27,8 @@ Choices that are not obvious:
   "the data is wrong" (validate exits 1) from "the check could not run" (exit 2).
 * **The explanation adds hints, not proofs.** HermiT (through owlready2) only says "inconsistent". To point at
   the likely culprit the data is scanned, without inference, for nodes with asserted types from two disjoint
-  classes and for functional properties with more than one distinct value.
+  classes, for functional properties with more than one distinct value, and for literals outside an integer or
+  string range (a ``@zh`` literal is not an ``xsd:string``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from rdflib.term import Node
 __all__ = ["ConsistencyResult", "ReasonerError", "check_consistency"]
 
 _DATA_ONTOLOGY_IRI = "https://w3id.org/orgkg/graph/consistency-check"
+# Plain IRIs, not rdflib's XSD namespace object: pytest's doctest collector probes that object and warns.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = URIRef(_XSD + "string")
 _MAX_HINTS = 20
 
 
@@ -60,8 +64,8 @@ class ConsistencyResult:
 
     consistent: bool
     explanation: str
-    unsatisfiable_classes: tuple[str, ...] = ()
-    seconds: float = 0.0
+    unsatisfiable_classes: tuple[str, ...] = ()  # IRIs of classes that can have no member (when consistent)
+    seconds: float = 0.0  # loading into owlready2 plus HermiT, Java start-up included
 
 
 def check_consistency(ontology_path: Path, data: rdflib.Graph | None = None) -> ConsistencyResult:
@@ -115,7 +119,10 @@ def _inconsistent_text(n_data: int, hints: list[str]) -> str:
         else "HermiT found the ontology alone inconsistent."
     )
     if not hints:
-        return head + " No asserted disjoint-type clash or functional-property clash found; look for inferred ones."
+        return head + (
+            " No asserted clash found (disjoint types, functional properties, literal ranges); the cause needs"
+            " inference, e.g. a domain or range that types a node into a class disjoint with its own."
+        )
     lines = [head, "Likely causes (asserted facts only):", *(f"- {h}" for h in hints[:_MAX_HINTS])]
     if len(hints) > _MAX_HINTS:
         lines.append(f"- … and {len(hints) - _MAX_HINTS} more")
@@ -140,6 +147,12 @@ def _hints(ontology: rdflib.Graph, data: rdflib.Graph) -> Iterator[str]:
             values = {_value(o) for o in data.objects(subject, prop)}
             if len(values) > 1:
                 yield f"{subject.n3()} has {len(values)} values of functional property {prop.n3()}"
+    for prop, datatype in sorted(ontology.subject_objects(RDFS.range), key=str):
+        if datatype not in _INTEGER_MINIMUM and datatype != _XSD_STRING:
+            continue
+        bad = [o for o in data.objects(None, prop) if isinstance(o, Literal) and not _in_range(o, datatype)]
+        if bad:
+            yield f"{prop.n3()} has {len(bad)} value(s) outside its range {datatype.n3()}, e.g. {bad[0].n3()}"
 
 
 def _disjoint_groups(ontology: rdflib.Graph) -> Iterator[list[Node]]:
@@ -149,6 +162,24 @@ def _disjoint_groups(ontology: rdflib.Graph) -> Iterator[list[Node]]:
             yield list(Collection(ontology, members))
     for a, b in ontology.subject_objects(OWL.disjointWith):
         yield [a, b]
+
+
+# The datatypes whose ranges the hints check, with the least integer each admits (None: unbounded).
+_INTEGER_MINIMUM: dict[Node, int | None] = {
+    URIRef(_XSD + "integer"): None,
+    URIRef(_XSD + "nonNegativeInteger"): 0,
+    URIRef(_XSD + "positiveInteger"): 1,
+}
+
+
+def _in_range(literal: Literal, datatype: Node) -> bool:
+    """Whether a literal is in an integer or string range; a language-tagged literal is never an xsd:string."""
+    if datatype == _XSD_STRING:
+        return literal.language is None and literal.datatype in (None, _XSD_STRING)
+    if literal.language is not None or not isinstance(literal.value, int) or isinstance(literal.value, bool):
+        return False
+    least = _INTEGER_MINIMUM[datatype]
+    return least is None or literal.value >= least
 
 
 def _value(term: Node) -> object:

@@ -101,6 +101,7 @@ class _DocumentMapper:
         ctx, add = self.ctx, self.w.add
         h, src = ctx.doc.header, ctx.doc.source
         add(ctx.iri, RDF_TYPE, KIND_CLASS[h.kind])
+        add(ctx.iri, RDF_TYPE, OKG.SourceDocument)  # superclasses materialized: stores need not reason
         add(ctx.iri, DCTERMS.title, zh(h.title))
         if h.number:
             add(ctx.iri, DCTERMS.identifier, Literal(h.number))
@@ -279,7 +280,9 @@ def _entities(res: Resolution) -> list[Quad]:
         _labels(w, org.iri, org.name, org.aliases)
     for unit in sorted(res.units, key=lambda u: agent_iri(u).value):
         node = agent_iri(unit)
-        add(node, RDF_TYPE, OKG.LeadingGroup if unit.leading_group else OKG.Unit)
+        add(node, RDF_TYPE, OKG.Unit)
+        if unit.leading_group:
+            add(node, RDF_TYPE, OKG.LeadingGroup)
         _labels(w, node, unit.label, unit.all_names)
         add(node, ORG.unitOf, unit.organization.iri)
         add(unit.organization.iri, ORG.hasUnit, node)
@@ -313,7 +316,7 @@ def _entities(res: Resolution) -> list[Quad]:
         _labels(w, p.iri, p.label, p.names)
         add(p.iri, SKOS.inScheme, iris.PROGRAMME_SCHEME)
         if p.category:
-            add(p.iri, OKG.category, zh(p.category))
+            add(p.iri, OKG.category, Literal(p.category))
         if p.ordinal is not None:
             add(p.iri, OKG.ordinal, integer(p.ordinal))
     return w.quads

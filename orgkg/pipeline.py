@@ -16,8 +16,8 @@ from orgkg.extract.header import extract_header, load_sidecar
 from orgkg.extract.posts import find_post_holdings
 from orgkg.extract.programmes import find_programme_definitions
 from orgkg.extract.tasks import extract_tasks
-from orgkg.map import Graphs, count_by_class, map_corpus
-from orgkg.records import DocumentKind, ExtractedDocument
+from orgkg.map import Graphs, agent_iri, count_by_class, map_corpus
+from orgkg.records import DocumentKind, ExtractedDocument, Role, Task
 from orgkg.resolve import Resolution, resolve
 from orgkg.segment import segment
 from orgkg.source import SourceError, discover, read_source
@@ -100,9 +100,18 @@ def theme_links(res: Resolution) -> list[tuple[NamedNode, NamedNode]]:
         h = ctx.doc.header
         if h.kind is not DocumentKind.WORK_PLAN or h.year is None or not ctx.doc.tasks:
             continue
-        items = [ThemeItem(iris.task(ctx.key, t.sequence).value, h.year, t.title, t.text) for t in ctx.doc.tasks]
+        items = [
+            ThemeItem(iris.task(ctx.key, t.sequence).value, h.year, t.title, t.text, _principal_units(res, ctx.key, t))
+            for t in ctx.doc.tasks
+        ]
         plans.append((ctx.organization.iri.value, h.year, items))
     return [(NamedNode(a), NamedNode(b)) for a, b, _ in link_plans(plans)]
+
+
+def _principal_units(res: Resolution, doc_key: str, task: Task) -> tuple[str, ...]:
+    lead = [r for r in task.responsibilities if r.role is Role.LEAD]
+    chosen = lead or [r for r in task.responsibilities if r.role is Role.RESPONSIBLE]
+    return tuple(sorted({agent_iri(res.agent(doc_key, r.agent)).value for r in chosen}))
 
 
 def ontology_quads() -> list[Quad]:

@@ -4,7 +4,8 @@ Work plans are rewritten every year; a task of 2022 on information technology ha
 with its 2020 predecessor, only its words. Tasks are compared by TF-IDF-weighted character bigrams of title
 and text (no model weights: the machine is offline, and bigrams are the standard baseline for Chinese text
 similarity); a later task continues an earlier one when each is the other's best match and the cosine
-similarity reaches ``THRESHOLD``. Deterministic: same tasks, same links.
+similarity reaches ``THRESHOLD``. The principal units of a task count as extra terms: the same unit leading
+both tasks is evidence of the same portfolio. Deterministic: same tasks, same links.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-THRESHOLD = 0.12
+THRESHOLD = 0.1
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Words every task of a plan uses; they carry no theme.
 _STOP = {"推进", "加强", "建设", "完善", "提升", "工作", "开展", "推动", "落实", "进一步", "积极", "学校", "国家", "开放", "大学"}
@@ -23,12 +24,13 @@ _STOP = {"推进", "加强", "建设", "完善", "提升", "工作", "开展", "
 
 @dataclass(frozen=True)
 class ThemeItem:
-    """A task to compare: an identifier, its year, its title (weighted double) and text."""
+    """A task to compare: an identifier, its year, its title (weighted double), text and principal units."""
 
     ident: str
     year: int
     title: str
     text: str
+    units: tuple[str, ...] = ()  # identifiers of the lead (else responsible) units: the portfolio it sits in
 
 
 def _bigrams(text: str) -> Counter[str]:
@@ -42,7 +44,10 @@ def _bigrams(text: str) -> Counter[str]:
 
 
 def _vectors(items: Sequence[ThemeItem]) -> list[dict[str, float]]:
-    raw = [_bigrams(it.title) + _bigrams(it.title) + _bigrams(it.text) for it in items]
+    raw = [
+        _bigrams(it.title) + _bigrams(it.title) + _bigrams(it.text) + Counter({"@" + u: 3 for u in it.units})
+        for it in items
+    ]
     df: Counter[str] = Counter(g for r in raw for g in r)
     n = len(items)
     vectors = []

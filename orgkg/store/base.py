@@ -6,6 +6,7 @@ so an embedded store and a remote SPARQL server answer alike and the CLI and API
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,27 +42,41 @@ def term_to_json(term: NamedNode | BlankNode | Literal) -> JsonTerm:
     return out
 
 
-def with_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a trailing SPARQL ``VALUES`` block binding variables to RDF terms.
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
-    Terms are serialized by pyoxigraph (N-Triples syntax, escaped), so a value can never end the literal
-    and change the query (a quote inside a value is written as an escaped quote). A trailing VALUES is joined with the
-    WHERE pattern before projection (SPARQL 1.1 §18.2.4.3), works on every SPARQL 1.1 server, and, unlike
-    pyoxigraph 0.5's ``substitutions`` (which require the variable in the projection and do not reach
-    FILTER or EXISTS), lets optional parameters stay unbound without duplicating rows.
+
+def with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a SPARQL ``VALUES`` block binding variables to RDF terms, first in its WHERE group.
+
+    This is how bindings travel to every backend (the same as rdflib's ``initBindings``): the terms are
+    serialized by pyoxigraph (N-Triples syntax, escaped), so a value can never end its literal and change
+    the query. The block opens the outermost WHERE group, so FILTERs, EXISTS and aggregates all see the bound
+    values; a trailing VALUES would be joined only after GROUP BY (SPARQL 1.1 §18.2.4.3). pyoxigraph 0.5's
+    ``substitutions`` are not used: they require the variable in the projection and do not reach FILTER or
+    EXISTS, which optional parameters need. Unbound (omitted optional) parameters stay free variables.
 
     >>> print(with_values("SELECT ?s WHERE { ?s ?p ?k }", {"k": Literal("曹国永")}))
-    SELECT ?s WHERE { ?s ?p ?k }
-    VALUES (?k) { ("曹国永") }
+    SELECT ?s WHERE { VALUES (?k) { ("曹国永") }
+     ?s ?p ?k }
     """
     if not bindings:
         return query
     names = sorted(bindings)
     for n in names:
         Variable(n)  # raises ValueError on a name that is not a SPARQL variable name
+    m = _first_where(query)
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(str(bindings[n]) for n in names)
-    return f"{query.rstrip()}\nVALUES ({head}) {{ ({row}) }}"
+    return f"{query[: m]} VALUES ({head}) {{ ({row}) }}\n{query[m:]}"
+
+
+def _first_where(query: str) -> int:
+    """Offset just after the ``{`` of the outermost WHERE, skipping comments and IRIs/strings before it."""
+    code = re.sub(r"#[^\n]*|<[^>\s]*>|\"(?:[^\"\\\n]|\\.)*\"", lambda m: " " * len(m.group(0)), query)
+    m = _WHERE.search(code)
+    if m is None:
+        raise ValueError("the query has no WHERE { … } group to bind parameters in")
+    return m.end()
 
 
 @dataclass(frozen=True)
