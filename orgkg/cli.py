@@ -119,8 +119,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if check_build is not None:
         verdict = check_build(result, print_to=sys.stderr)
         if not verdict and not args.allow_violations:
-            print(f"orgkg build: SHACL violations; the store at {args.store} was left as it was "
-                  "(use --allow-violations to store anyway)", file=sys.stderr)
+            print(
+                f"orgkg build: SHACL violations; the store at {args.store} was left as it was "
+                "(use --allow-violations to store anyway)",
+                file=sys.stderr,
+            )
             return EXIT_VIOLATIONS
     store = EmbeddedStore(args.store)
     store.replace_graphs(result.graphs, drop_others=True)

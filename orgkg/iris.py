@@ -7,6 +7,7 @@ become ``-``. Patterns are documented in ``docs/model.md`` and ``ontology/README
 from __future__ import annotations
 
 import re
+
 from pyoxigraph import NamedNode
 
 from orgkg.vocab import GRAPH_NS, ID_NS

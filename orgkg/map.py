@@ -24,7 +24,7 @@ from orgkg.resolve import (
     Unit,
     leader_post,
 )
-from orgkg.textnorm import name_key
+from orgkg.textnorm import name_key, sentence_span
 from orgkg.vocab import DCTERMS, FOAF, OA, OKG, ORG, PROV, RDF_TYPE, SKOS, XSD
 
 Graphs = dict[NamedNode, list[Quad]]
@@ -176,11 +176,17 @@ class _DocumentMapper:
 
     def posts(self) -> None:
         for ph in self.ctx.doc.post_holdings:
-            org = self.res.organizations[name_key(ph.organization)] if name_key(
-                ph.organization) in self.res.organizations else None
+            org = (
+                self.res.organizations[name_key(ph.organization)]
+                if name_key(ph.organization) in self.res.organizations
+                else None
+            )
             person = next(
-                (p for p in self.res.persons.values() if p.name == ph.person and (
-                    org is None or p.organization is org)),
+                (
+                    p
+                    for p in self.res.persons.values()
+                    if p.name == ph.person and (org is None or p.organization is org)
+                ),
                 None,
             )
             if person is None:
@@ -201,7 +207,7 @@ class _DocumentMapper:
             add(node, RDF_TYPE, OKG.Citation)
             add(node, OKG.citedWork, work)
             add(node, DCTERMS.isPartOf, part_of)
-            add(node, PROV.wasDerivedFrom, self.excerpt(c.span))
+            add(node, PROV.wasDerivedFrom, self.excerpt(sentence_span(self.text, c.span)))
             add(part_of, DCTERMS.references, work)
             if part_of != ctx.iri:
                 add(ctx.iri, DCTERMS.references, work)
@@ -216,7 +222,7 @@ class _DocumentMapper:
             add(node, RDF_TYPE, OKG.ProgrammeMention)
             add(node, OKG.mentionedProgramme, p.iri)
             add(node, DCTERMS.isPartOf, part_of)
-            add(node, PROV.wasDerivedFrom, self.excerpt(m.span))
+            add(node, PROV.wasDerivedFrom, self.excerpt(sentence_span(self.text, m.span)))
             add(part_of, OKG.mentionsProgramme, p.iri)
         for p in self.res.programmes.values():
             for doc_key, span in p.definitions:
@@ -346,8 +352,8 @@ def count_by_class(graphs: Graphs) -> dict[str, int]:
     subjects: dict[str, set[str]] = defaultdict(set)
     for quads in graphs.values():
         for q in quads:
-            if q.predicate == RDF_TYPE:
-                subjects[str(q.object.value)].add(str(q.subject.value))
+            if q.predicate == RDF_TYPE and isinstance(q.object, NamedNode) and isinstance(q.subject, NamedNode):
+                subjects[q.object.value].add(q.subject.value)
     return {k: len(v) for k, v in subjects.items()}
 
 

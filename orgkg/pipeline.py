@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
@@ -15,6 +15,7 @@ from orgkg.extract.citations import find_citations
 from orgkg.extract.header import extract_header, load_sidecar
 from orgkg.extract.posts import find_post_holdings
 from orgkg.extract.programmes import find_programme_definitions
+from orgkg.extract.tables import extract_table_tasks
 from orgkg.extract.tasks import extract_tasks
 from orgkg.map import Graphs, agent_iri, count_by_class, map_corpus
 from orgkg.records import DocumentKind, ExtractedDocument, Role, Task
@@ -35,6 +36,11 @@ def extract_document(path: Path) -> ExtractedDocument:
     header = extract_header(source, layout, load_sidecar(path))
     citations = find_citations(source.text, layout)
     sections, tasks = extract_tasks(source.text, layout, citations)
+    table_tasks = extract_table_tasks(source.text, first_sequence=len(tasks) + 1)
+    tasks = tasks + tuple(
+        replace(t, citations=tuple(c for c in citations if t.span.start <= c.span.start < t.span.end))
+        for t in table_tasks
+    )
     definitions = find_programme_definitions(source.text)
     orgs = [header.organization, *header.organization_aliases, *header.issuers]
     posts = find_post_holdings(source.text, orgs)
@@ -120,9 +126,7 @@ def ontology_quads() -> list[Quad]:
         return [Quad(t.subject, t.predicate, t.object, iris.ONTOLOGY_GRAPH) for t in parse(f, RdfFormat.TURTLE)]
 
 
-def build_graphs(
-    sources: Iterable[Path], *, keep_going: bool = False, progress: Progress | None = None
-) -> BuildResult:
+def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
     """Extract, resolve and map all sources; raise SourceError on the first bad file unless keep_going."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -142,8 +146,10 @@ def build_graphs(
             say(f"skipped: {exc}")
             continue
         docs.append(doc)
-        say(f"[{i}/{len(paths)}] {path.name}: {len(doc.tasks)} tasks, "
-            f"{len(doc.programme_definitions)} programme definitions")
+        say(
+            f"[{i}/{len(paths)}] {path.name}: {len(doc.tasks)} tasks, "
+            f"{len(doc.programme_definitions)} programme definitions"
+        )
     if not docs:
         raise SourceError("none of the sources could be used: " + "; ".join(skipped))
     timings["extract"] = time.perf_counter() - t0

@@ -7,7 +7,7 @@ regular expressions. Every record that states a fact carries a :class:`Span` int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +30,7 @@ class Span:
             raise ValueError(f"bad span [{self.start}, {self.end})")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """How an agent is responsible for a task (a qualified responsibility)."""
 
     SUPERVISOR = "supervisor"  # 分管领导 / 校领导
@@ -39,7 +39,7 @@ class Role(str, Enum):
     PARTICIPANT = "participant"  # 配合 / 参与 / 协办
 
 
-class MentionKind(str, Enum):
+class MentionKind(StrEnum):
     """What kind of thing a name in a responsibility field refers to (before resolution)."""
 
     PERSON = "person"
@@ -48,7 +48,7 @@ class MentionKind(str, Enum):
     COLLECTIVE = "collective"  # 各部门, 相关教学部, 校领导（按分工）: a group, never a named unit
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     """The kind of plan a source document is."""
 
     WORK_PLAN = "work-plan"  # 工作要点

@@ -186,9 +186,7 @@ class _Resolver:
         for doc in self.docs:
             key = document_key(doc)
             if key in keys:
-                raise ValueError(
-                    f"{doc.source.path} and {keys[key]} are the same document ({key}); keep one of them"
-                )
+                raise ValueError(f"{doc.source.path} and {keys[key]} are the same document ({key}); keep one of them")
             keys[key] = doc.source.path
             h = doc.header
             organization = self.org(h.organization, h.organization_aliases)
@@ -362,9 +360,15 @@ class _Resolver:
         known = sorted({n for p in programmes.values() for n in p.names}, key=len, reverse=True)
         by_mention: dict[tuple[str, int], Programme] = {}
         for ctx in self.contexts:
-            found = find_programme_mentions(ctx.doc.source.text, 0, None, known)
-            self.mentions[ctx.key] = list(found)
-            for m in found:
+            # names inside responsibility statements are names of units (终身教育平台建设工作领导小组)
+            stated = [r.span for t in ctx.doc.tasks for r in t.responsibilities]
+            mentions = [
+                m
+                for m in find_programme_mentions(ctx.doc.source.text, 0, None, known)
+                if not any(s.start <= m.span.start < s.end for s in stated)
+            ]
+            self.mentions[ctx.key] = mentions
+            for m in mentions:
                 by_mention[(ctx.key, m.span.start)] = get(m.name, ctx)
         return programmes, by_mention
 

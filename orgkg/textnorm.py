@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from orgkg.records import Span
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》、。"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 _KEY_DROP = re.compile(r"[\s\"'“”‘’「」『』*`]")
 _YEAR_RANGE = re.compile(r"(\d{4})年?[-—–－~～至](\d{4})年?")
@@ -99,7 +99,8 @@ def name_key(name: str) -> str:
 def policy_key(title: str) -> str:
     """Identity key of a cited title.
 
-    >>> policy_key("国家开放大学干部队伍建设规划（2019—2023年）") == policy_key("国家开放大学干部队伍建设规划（2019—2023）")
+    >>> a, b = "干部队伍建设规划（2019—2023年）", "干部队伍建设规划（2019—2023）"
+    >>> policy_key(a) == policy_key(b)
     True
     >>> policy_key("国家开放大学“十四五”发展规划") == policy_key("国家开放大学“十四五”事业发展规划")
     True
@@ -107,3 +108,42 @@ def policy_key(title: str) -> str:
     key = name_key(title)
     key = _YEAR_RANGE.sub(r"\1-\2", key)
     return key.replace("事业发展规划", "发展规划")
+
+
+_SENTENCE_END = "。！？；!?;"
+
+
+def sentence_span(text: str, span: Span, limit: int = 150) -> Span:
+    """The sentence around a span: out to the nearest 。！？； on each side, at most ``limit`` characters.
+
+    A line break is a boundary only after a sentence end or closing bracket, or after a markdown heading
+    (PDF text breaks lines inside sentences); leading and trailing white space is left out.
+
+    >>> t = "前文。贯彻落实《国家开放大学综合改革方案》精神。后文"
+    >>> sentence_span(t, Span(7, 21)).quote(t)
+    '贯彻落实《国家开放大学综合改革方案》精神。'
+    """
+    start = span.start
+    floor = max(0, span.start - limit)
+    while start > floor and text[start - 1] not in _SENTENCE_END:
+        if text[start - 1] == "\n" and _line_boundary(text, start - 1):
+            break
+        start -= 1
+    end = span.end
+    ceiling = min(len(text), span.end + limit)
+    while end < ceiling and text[end - 1] not in _SENTENCE_END:
+        if text[end] == "\n" and _line_boundary(text, end):
+            break
+        end += 1
+    while start < span.start and text[start].isspace():
+        start += 1
+    while end > span.end and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _line_boundary(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` ends a sentence: after 。！？；）), or after a markdown heading."""
+    before = text[:newline].rstrip()
+    line_start = before.rfind("\n") + 1
+    return bool(before) and (before[-1] in _SENTENCE_END + "）)" or before[line_start:].lstrip().startswith("#"))

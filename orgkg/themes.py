@@ -10,6 +10,7 @@ both tasks is evidence of the same portfolio. Deterministic: same tasks, same li
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -19,7 +20,23 @@ from dataclasses import dataclass
 THRESHOLD = 0.1
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Words every task of a plan uses; they carry no theme.
-_STOP = {"推进", "加强", "建设", "完善", "提升", "工作", "开展", "推动", "落实", "进一步", "积极", "学校", "国家", "开放", "大学"}
+_STOP = {
+    "推进",
+    "加强",
+    "建设",
+    "完善",
+    "提升",
+    "工作",
+    "开展",
+    "推动",
+    "落实",
+    "进一步",
+    "积极",
+    "学校",
+    "国家",
+    "开放",
+    "大学",
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,11 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(g, 0.0) for g, x in a.items())
 
 
+def _argmax(values: Sequence[float]) -> int:
+    """Index of the largest value; the first one on ties (deterministic)."""
+    return max(range(len(values)), key=lambda k: (values[k], -k))
+
+
 def continuations(earlier: Sequence[ThemeItem], later: Sequence[ThemeItem]) -> list[tuple[str, str, float]]:
     """(later ident, earlier ident, similarity) for mutual best matches at or above the threshold.
 
@@ -79,10 +101,10 @@ def continuations(earlier: Sequence[ThemeItem], later: Sequence[ThemeItem]) -> l
     vectors = _vectors([*earlier, *later])
     ev, lv = vectors[: len(earlier)], vectors[len(earlier) :]
     sims = [[_cosine(l_vec, e_vec) for e_vec in ev] for l_vec in lv]
-    best_for_earlier = [max(range(len(lv)), key=lambda i, j=j: (sims[i][j], -i)) for j in range(len(ev))]
+    best_for_earlier = [_argmax([sims[i][j] for i in range(len(lv))]) for j in range(len(ev))]
     links = []
     for i, row in enumerate(sims):
-        j = max(range(len(ev)), key=lambda j: (row[j], -j))
+        j = _argmax(row)
         if row[j] >= THRESHOLD and best_for_earlier[j] == i:
             links.append((later[i].ident, earlier[j].ident, round(row[j], 4)))
     return links
@@ -96,7 +118,7 @@ def link_plans(plans: Iterable[tuple[str, int, Sequence[ThemeItem]]]) -> list[tu
     links: list[tuple[str, str, float]] = []
     for org in sorted(by_org):
         ordered = sorted(by_org[org], key=lambda p: p[0])
-        for (y1, a), (y2, b) in zip(ordered, ordered[1:], strict=False):
+        for (y1, a), (y2, b) in itertools.pairwise(ordered):
             if y1 != y2:
                 links.extend(continuations(a, b))
     return links

@@ -139,22 +139,27 @@ def extract_header(source: SourceText, layout: Layout, sidecar: Mapping[str, Any
     title = str(meta.get("title") or (found[0] if found else ""))
     title_span = found[1] if found and not meta.get("title") else None
     if not title:
-        raise SourceError(f"{source.path}: no title found (expected 关于印发《…》的通知 or a title line naming 工作要点/"
-                          "实施方案/规划); give one in a sidecar .meta.yaml")
+        raise SourceError(
+            f"{source.path}: no title found (expected 关于印发《…》的通知 or a title line naming 工作要点/"
+            "实施方案/规划); give one in a sidecar .meta.yaml"
+        )
     title_key = re.sub(r"\s+", "", title).replace("（", "(").replace("）", ")")
     org = _organization(title_key)
     organization = str(meta.get("organization") or (org[0] if org else ""))
     if not organization:
-        raise SourceError(f"{source.path}: cannot tell which organization the plan '{title}' is for; "
-                          "give `organization:` in a sidecar .meta.yaml")
+        raise SourceError(
+            f"{source.path}: cannot tell which organization the plan '{title}' is for; "
+            "give `organization:` in a sidecar .meta.yaml"
+        )
     aliases = tuple(meta.get("organization_aliases") or (org[1] if org and org[0] == organization else ()))
     kind_value = meta.get("kind")
     if kind_value:
         try:
             kind = DocumentKind(kind_value)
         except ValueError as exc:
-            raise SourceError(f"{source.path}: kind {kind_value!r} is not one of "
-                              f"{[k.value for k in DocumentKind]}") from exc
+            raise SourceError(
+                f"{source.path}: kind {kind_value!r} is not one of {[k.value for k in DocumentKind]}"
+            ) from exc
     else:
         kinds = [k for word, k in _KIND_WORDS if word in title_key]
         if not kinds:
@@ -164,16 +169,17 @@ def extract_header(source: SourceText, layout: Layout, sidecar: Mapping[str, Any
     number_m = _NUMBER.search(source.text)
     date = str(meta["date"]) if meta.get("date") else _date(layout)
     year_m = _YEAR.search(title_key)
-    year = int(meta["year"]) if meta.get("year") else int(year_m.group(1)) if year_m else (
-        int(date[:4]) if date else None)
+    year = (
+        int(meta["year"]) if meta.get("year") else int(year_m.group(1)) if year_m else (int(date[:4]) if date else None)
+    )
     return DocumentHeader(
         title=title,
         kind=kind,
         organization=organization,
         organization_aliases=aliases,
         issuers=issuers,
-        number=str(meta.get("number") or "") or (
-            f"{number_m.group(1)}〔{number_m.group(2)}〕{number_m.group(3)}号" if number_m else None),
+        number=str(meta.get("number") or "")
+        or (f"{number_m.group(1)}〔{number_m.group(2)}〕{number_m.group(3)}号" if number_m else None),
         date=date,
         year=year,
         title_span=title_span,

@@ -49,7 +49,20 @@ _VERB_ROLE = dict(_VERBS)
 _COLLECTIVE_PREFIX = re.compile(r"^(?:各|相关|有关|其他|其它|全体|所属|其余)")
 _COLLECTIVE_SUFFIX = re.compile(r"(?:成员单位|相关部门|有关部门|职能部门)$")
 # Category nouns that, right after a 各… item, continue the 各: 各单位、部门 = 各单位 and 各部门.
-_CATEGORY_NOUNS = {"部门", "单位", "学院", "院部", "党支部", "直属党支部", "总支", "党总支", "教学部", "分部", "科室", "处室"}
+_CATEGORY_NOUNS = {
+    "部门",
+    "单位",
+    "学院",
+    "院部",
+    "党支部",
+    "直属党支部",
+    "总支",
+    "党总支",
+    "教学部",
+    "分部",
+    "科室",
+    "处室",
+}
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _TRAILING = re.compile(r"(?:等|等单位|等部门)$")
 _SEPARATORS = "、,;/，；／"
@@ -116,7 +129,8 @@ def unit_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
     return mentions
 
 
-def _supervisors(v: TextView, start: int, end: int) -> list[NameMention]:
+def person_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
+    """Leaders' names in a list; anything that is not a name (校领导按分工) is a collective reference."""
     mentions = []
     for piece in _split(v, start, end):
         if _PERSON_NAME.match(piece.text) and not piece.text.startswith("校领导"):
@@ -151,7 +165,7 @@ def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
         return out
     role = LABEL_ROLES[marker.label]
     if role is Role.SUPERVISOR:
-        names = _supervisors(v, marker.body_start, marker.body_end)
+        names = person_mentions(v, marker.body_start, marker.body_end)
     else:
         names = unit_mentions(v, marker.body_start, marker.body_end)
     for mention in names:
@@ -167,7 +181,7 @@ def _leader_clause(v: TextView, clause: _Piece, span: Span) -> Iterator[Responsi
         s += len(label) + 1
         stop = text.find("。", s, e)
         leaders_end = e if stop < 0 else stop
-        for mention in _supervisors(v, s, leaders_end):
+        for mention in person_mentions(v, s, leaders_end):
             yield Responsibility(Role.SUPERVISOR, mention, span)
         rest = leaders_end + 1
     elif text.startswith("校领导按分工", s):

@@ -59,9 +59,7 @@ def extract_tasks(
         owner = _at_level(b, task_level)
         if owner is not None:
             owned.setdefault(owner.heading.start, []).append(m)
-    parents_with_tasks = {
-        id(b.parent) for b in all_blocks if b.heading.start in owned and b.parent is not None
-    }
+    parents_with_tasks = {id(b.parent) for b in all_blocks if b.heading.start in owned and b.parent is not None}
     task_blocks = [
         b
         for b in all_blocks

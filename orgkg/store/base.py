@@ -67,7 +67,7 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     m = _first_where(query)
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(str(bindings[n]) for n in names)
-    return f"{query[: m]} VALUES ({head}) {{ ({row}) }}\n{query[m:]}"
+    return f"{query[:m]} VALUES ({head}) {{ ({row}) }}\n{query[m:]}"
 
 
 def _first_where(query: str) -> int:

@@ -1,0 +1,49 @@
+# orgkg — the two commands that matter: `make run` and `make test` (both set everything up first).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= build/store
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install java run build serve test lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Java runs the HermiT reasoner bundled with owlready2 (ontology consistency tests).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing a Java runtime for HermiT"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+install: $(VENV)/.installed java
+
+build: install
+	$(BIN)/orgkg build data --store $(STORE)
+
+serve: install
+	$(BIN)/orgkg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+run: build serve
+
+lint: install
+	$(BIN)/ruff check orgkg api tests
+	$(BIN)/ruff format --check orgkg api tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format orgkg api tests
+	$(BIN)/ruff check --fix orgkg api tests
+
+test: install lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache
