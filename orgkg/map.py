@@ -24,7 +24,7 @@ from orgkg.resolve import (
     Unit,
     leader_post,
 )
-from orgkg.textnorm import name_key, sentence_span
+from orgkg.textnorm import name_key, policy_key, sentence_span
 from orgkg.vocab import DCTERMS, FOAF, OA, OKG, ORG, PROV, RDF_TYPE, SKOS, XSD
 
 Graphs = dict[NamedNode, list[Quad]]
@@ -309,12 +309,14 @@ def _entities(res: Resolution) -> list[Quad]:
         add(pol.iri, RDF_TYPE, OKG.Policy)
         add(pol.iri, DCTERMS.title, zh(pol.title))
         _labels(w, pol.iri, pol.title, pol.titles)
+        for key in sorted(pol.match_keys):
+            add(pol.iri, OKG.nameKey, Literal(key))
         if pol.issuer is not None:
             add(pol.iri, DCTERMS.creator, pol.issuer.iri)
     for ctx in res.documents:  # a source document is also the work its title names
         if any(isinstance(t, NamedNode) and t == ctx.iri for t in res.citation_policy.values()):
             add(ctx.iri, RDF_TYPE, OKG.Policy)
-            add(ctx.iri, OKG.nameKey, Literal(name_key(ctx.doc.header.title)))
+            add(ctx.iri, OKG.nameKey, Literal(policy_key(ctx.doc.header.title)))
     add(iris.PROGRAMME_SCHEME, RDF_TYPE, SKOS.ConceptScheme)
     add(iris.PROGRAMME_SCHEME, SKOS.prefLabel, zh("规划项目与工程"))
     for p in sorted(res.programmes.values(), key=lambda p: p.iri.value):

@@ -89,6 +89,7 @@ class Policy:
     titles: Counter[str]
     issuer: Organization | None
     iri: NamedNode
+    match_keys: set[str] = field(default_factory=set)  # policy_key of every title, with and without issuer
 
     @property
     def title(self) -> str:
@@ -315,6 +316,7 @@ class _Resolver:
                     issuer_org = self.organizations.get(issuer) if issuer else None
                     policies[ident] = Policy(ident, Counter(), issuer_org, iris.policy(ident))
                 policies[ident].titles[c.title] += 1
+                policies[ident].match_keys.update({key, rest, ident})
                 by_citation[(ctx.key, c.span.start)] = policies[ident]
         return policies, by_citation
 

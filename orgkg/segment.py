@@ -142,7 +142,7 @@ def _headings(v: TextView, starts: list[int], ends: list[int]) -> list[Heading]:
             if not m:
                 continue
             number = cn_number(m.group(1))
-            if number != 1 and number != last.get(level, 0) + 1:
+            if level in last and number != 1 and number != last[level] + 1:
                 continue  # out of sequence: a numbered phrase inside a paragraph, not a heading
             if m.end() >= e and level in (1, 3):
                 continue  # a bare number on a line is not a heading of these levels

@@ -176,6 +176,12 @@ def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
 def _leader_clause(v: TextView, clause: _Piece, span: Span) -> Iterator[Responsibility]:
     text = v.text
     s, e = clause.start, clause.end
+    unit_label = next((lab for lab in LABEL_ROLES if text.startswith(lab + ":", s)), None)
+    if unit_label is not None and LABEL_ROLES[unit_label] is not Role.SUPERVISOR:
+        # (分管领导:X;责任部门:A、B): a second field inside the same tag
+        for mention in unit_mentions(v, s + len(unit_label) + 1, e):
+            yield Responsibility(LABEL_ROLES[unit_label], mention, span)
+        return
     label = next((lab for lab in SUPERVISOR_LABELS if text.startswith(lab + ":", s)), None)
     if label is not None:
         s += len(label) + 1
