@@ -146,7 +146,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise QueryError("give a named query (see `orgkg queries`) or --sparql")
         nq = get_query(args.name)
         result = store.select(nq.text, nq.bindings(_params(args.param)))
-    print(format_result(result, args.format))
+    out = format_result(result, args.format)
+    print(out, end="" if out.endswith("\n") else "\n")
     return EXIT_OK
 
 
@@ -180,7 +181,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from orgkg.validate_cli import run_validate
 
-    return run_validate(args)
+    code: int = run_validate(args)
+    return code
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -33,22 +33,21 @@ def extract_document(path: Path) -> ExtractedDocument:
     """Everything one source file states, as records; SourceError names the file when it is unusable."""
     source = read_source(path)
     layout = segment(source.text)
-    header = extract_header(source, layout, load_sidecar(path))
-    citations = find_citations(source.text, layout)
-    sections, tasks = extract_tasks(source.text, layout, citations)
-    table_tasks = extract_table_tasks(source.text, first_sequence=len(tasks) + 1)
-    tasks = tasks + tuple(
-        replace(t, citations=tuple(c for c in citations if t.span.start <= c.span.start < t.span.end))
-        for t in table_tasks
-    )
+    sections, tasks = extract_tasks(source.text, layout)
+    tasks = tasks + extract_table_tasks(source.text, first_sequence=len(tasks) + 1)
     definitions = find_programme_definitions(source.text)
-    orgs = [header.organization, *header.organization_aliases, *header.issuers]
-    posts = find_post_holdings(source.text, orgs)
     if not tasks and not definitions:
         raise SourceError(
-            f"{path}: no tasks found (expected numbered items with 分管领导/责任部门/牵头单位 fields or "
-            "（责任单位：…） tags) and no programmes defined; is this a work plan?"
+            f"{path}: no tasks found (expected numbered items with 分管领导/责任部门/牵头单位 fields, "
+            "（责任单位：…） tags or a task table) and no programmes defined; is this a work plan?"
         )
+    header = extract_header(source, layout, load_sidecar(path))
+    citations = find_citations(source.text, layout)
+    tasks = tuple(
+        replace(t, citations=tuple(c for c in citations if t.span.start <= c.span.start < t.span.end)) for t in tasks
+    )
+    orgs = [header.organization, *header.organization_aliases, *header.issuers]
+    posts = find_post_holdings(source.text, orgs)
     return ExtractedDocument(
         source=source,
         header=header,

@@ -328,18 +328,33 @@ TAB_TABLE = "序号\t工作任务\t分管校领导\t牵头部门\t配合部门\n
         (
             FIELD_LINES_NO_STOP,
             {
-                1: [("lead", "unit", "党委办公室"), ("responsible", "unit", "组织部"), ("responsible", "unit", "纪委办公室")],
-                2: [("lead", "unit", "组织部"), ("participant", "unit", "人事处"), ("participant", "collective", "各院系")],
+                1: [
+                    ("lead", "unit", "党委办公室"),
+                    ("responsible", "unit", "组织部"),
+                    ("responsible", "unit", "纪委办公室"),
+                ],
+                2: [
+                    ("lead", "unit", "组织部"),
+                    ("participant", "unit", "人事处"),
+                    ("participant", "collective", "各院系"),
+                ],
             },
         ),
         (
             SECTION_TAGS,
-            {1: [("responsible", "unit", "膳食科"), ("responsible", "unit", "采购科")], 2: [("responsible", "unit", "能源科")]},
+            {
+                1: [("responsible", "unit", "膳食科"), ("responsible", "unit", "采购科")],
+                2: [("responsible", "unit", "能源科")],
+            },
         ),
         (
             HALF_WIDTH_AND_SPACES,
             {
-                1: [("supervisor", "person", "张三"), ("responsible", "unit", "信息中心"), ("responsible", "unit", "教务处")],
+                1: [
+                    ("supervisor", "person", "张三"),
+                    ("responsible", "unit", "信息中心"),
+                    ("responsible", "unit", "教务处"),
+                ],
                 2: [
                     ("supervisor", "person", "李四"),
                     ("supervisor", "person", "王五"),
@@ -351,7 +366,11 @@ TAB_TABLE = "序号\t工作任务\t分管校领导\t牵头部门\t配合部门\n
         (
             PAGE_NUMBERS,
             {
-                1: [("supervisor", "person", "张三"), ("responsible", "unit", "党委办公室"), ("responsible", "unit", "校长办公室")],
+                1: [
+                    ("supervisor", "person", "张三"),
+                    ("responsible", "unit", "党委办公室"),
+                    ("responsible", "unit", "校长办公室"),
+                ],
                 2: [("supervisor", "person", "李四"), ("responsible", "unit", "改革发展处")],
             },
         ),

@@ -69,7 +69,9 @@ def test_tasks_by_leader_returns_exactly_the_stated_pairs(seed_store: EmbeddedSt
     got = [(r["documentTitle"], _sequence(r["task"])) for r in rows]
     assert len(got) == len(set(got)), "one row per (task, role)"
     assert set(got) == expected
-    assert all(r["role"] == "supervising leader" and r["quote"] and leader in re.sub(r"\s", "", r["quote"]) for r in rows)
+    assert all(
+        r["role"] == "supervising leader" and r["quote"] and leader in re.sub(r"\s", "", r["quote"]) for r in rows
+    )
 
 
 def test_leaders_parametrization_is_complete() -> None:
@@ -165,7 +167,12 @@ def test_policy_variants_are_one_policy(seed_store: EmbeddedStore) -> None:
 
 def test_programmes(seed_store: EmbeddedStore) -> None:
     parts = run(seed_store, "programme-parts", programme="1233工程")
-    assert sorted(str(r["partLabel"]) for r in parts) == ["实施三大战略", "建好三个体系", "打造一支队伍", "提升两种能力"]
+    assert sorted(str(r["partLabel"]) for r in parts) == [
+        "实施三大战略",
+        "建好三个体系",
+        "打造一支队伍",
+        "提升两种能力",
+    ]
     talent = run(seed_store, "programme-parts", programme="高质量人才培养工程")
     assert {r["partLabel"] for r in talent} == {
         "开放教育专业建设计划",

@@ -100,6 +100,7 @@ class EmbeddedStore:
         staging = generations / f"{number}.staging"
         if staging.exists():
             shutil.rmtree(staging)
+        store: OxStore | None = None
         try:
             if self.exists() and not drop_others:
                 OxStore.read_only(str(self.current.resolve())).backup(str(staging))
@@ -111,7 +112,7 @@ class EmbeddedStore:
             store.bulk_extend(q for quads in graphs.values() for q in quads)
             store.flush()
             store.optimize()
-            del store
+            store = None  # closes the database before it is moved
             final = generations / str(number)
             os.replace(staging, final)
             link = self.directory / "current.new"
@@ -120,6 +121,7 @@ class EmbeddedStore:
             link.symlink_to(Path("generations") / str(number))
             os.replace(link, self.current)  # the atomic step: readers see the old or the new, never a mix
         except BaseException:
+            store = None  # release the database's files before deleting them
             shutil.rmtree(staging, ignore_errors=True)
             raise
         self._prune(keep={final.name})
