@@ -290,3 +290,54 @@ def test_quote_results_merge_into_the_report() -> None:
     assert merged.count("Violation") == 2
     assert (None, SH.conforms, Literal(False)) in merged.report_graph
     assert len(set(merged.report_graph.subjects(RDF.type, SH.ValidationResult))) == 2
+
+
+# --- regression: SPARQL constraints must not scan the whole graph for every focus node ---------------------------
+
+
+def replicated(copies: int) -> Graph:
+    """The base plus ``copies`` extra copies of the 2020 task (with its responsibilities) and of its excerpts."""
+    graph = case_graph(BASE)
+    base = list(graph)
+    for i in range(copies):
+
+        def renamed(term: Node, i: int = i) -> Node:
+            text = str(term)
+            if isinstance(term, URIRef) and text.startswith(DOC1 + "/task/1"):
+                return URIRef(text.replace("/task/1", f"/task/{i + 2}", 1))
+            if isinstance(term, URIRef) and text.startswith(DOC1 + "/span/"):
+                return URIRef(text.replace("/span/", f"/copy{i}/span/", 1))
+            return term
+
+        for s, p, o in base:
+            if str(s).startswith((DOC1 + "/task/1", DOC1 + "/span/")):
+                graph.add((renamed(s), p, renamed(o)))
+    return graph
+
+
+def test_sparql_constraints_scale_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # rdflib orders a block's patterns before $this is bound; "?s a oa:TextPositionSelector" first made the
+    # selector checks cubic in the number of excerpts (one real document took minutes). Store lookups are a
+    # deterministic stand-in for time: with linear checks each batch of copies costs about the same.
+    from rdflib.plugins.stores.memory import Memory
+
+    calls = 0
+    original = Memory.triples
+
+    def counting(self: Memory, *args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def cost(copies: int) -> int:
+        nonlocal calls
+        graph = replicated(copies)
+        calls = 0
+        with monkeypatch.context() as m:
+            m.setattr(Memory, "triples", counting)
+            report = validate(graph, SHAPES)
+        assert report.conforms, format_text(report, lang="en")
+        return calls
+
+    small, medium, large = cost(0), cost(8), cost(16)
+    assert large - medium < 1.5 * (medium - small), (small, medium, large)
