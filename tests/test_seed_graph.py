@@ -216,3 +216,20 @@ def test_every_excerpt_quotes_its_source(seed_build: BuildResult) -> None:
                 assert texts[source][int(pos["start"]) : int(pos["end"])] == props["exact"]
                 checked += 1
     assert checked > 400
+
+
+def test_posts_with_the_document_that_attests_them(seed_store: EmbeddedStore) -> None:
+    q = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX okg: <https://w3id.org/orgkg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?role ?doc ?date WHERE {
+      ?m org:member ?p ; org:organization ?o ; org:role/skos:prefLabel ?role ; okg:attestedBy/dcterms:title ?doc .
+      OPTIONAL { ?m okg:attestedOn ?date }
+      ?p skos:prefLabel "荆德刚"@zh . ?o skos:prefLabel "国家开放大学"@zh }"""
+    rows = {(r["role"], r["doc"], r["date"]) for r in seed_store.select(q).values()}
+    slides = "国家开放大学“十四五”事业发展规划与高质量发展（宣讲演示文稿）"
+    assert rows == {
+        ("校领导", "国家开放大学2020年工作要点", "2020-03-26"),
+        ("校领导", "国家开放大学2022年工作要点", "2022-03-31"),
+        ("党委书记", slides, None),
+        ("校长", slides, None),
+    }
