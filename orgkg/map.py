@@ -57,7 +57,9 @@ def integer(n: int) -> Literal:
 
 
 def nonneg(n: int) -> Literal:
-    return Literal(str(n), datatype=XSD.nonNegativeInteger)
+    """A character offset. xsd:integer, not Web Annotation's xsd:nonNegativeInteger: Oxigraph stores derived
+    integer types as xsd:integer, and a graph must be the same built or stored (SHACL checks it is ≥ 0)."""
+    return Literal(str(n), datatype=XSD.integer)
 
 
 class _GraphWriter:

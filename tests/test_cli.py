@@ -14,10 +14,13 @@ from tests.conftest import DATA
 NOT_A_PLAN = "关于召开2024年春季运动会的通知\n\n各部门：\n定于4月10日在东操场举行春季运动会，请各部门组织参加。\n"
 
 
-@pytest.fixture()
-def built(tmp_path: Path) -> Path:
-    store = tmp_path / "store"
-    assert main(["build", str(DATA), "--store", str(store), "--quiet"]) == 0
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build (with validation) shared by the tests that only read, or fail before writing."""
+    folder = tmp_path_factory.mktemp("cli")
+    store = folder / "store"
+    assert main(["build", str(DATA), "--store", str(store), "--reports", str(folder / "reports"), "--quiet"]) == 0
+    assert (folder / "reports" / "validation.txt").exists()
     return store
 
 
@@ -92,7 +95,7 @@ def test_bad_source_fails_and_keeps_the_previous_store(
     bad = sources / "bad.txt"
     bad.write_bytes(content)
     capsys.readouterr()
-    assert main(["build", str(sources), "--store", str(built), "--quiet"]) == 2
+    assert main(["build", str(sources), "--store", str(built), "--quiet", "--reports", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert str(bad) in err and message in err
     assert _generation(built) == before
@@ -106,7 +109,8 @@ def test_keep_going_skips_the_bad_file(tmp_path: Path, capsys: pytest.CaptureFix
     shutil.copytree(DATA, sources)
     (sources / "notice.txt").write_text(NOT_A_PLAN, encoding="utf-8")
     store = tmp_path / "store"
-    assert main(["build", str(sources), "--store", str(store), "--keep-going", "--quiet"]) == 0
+    reports = str(tmp_path / "reports")
+    assert main(["build", str(sources), "--store", str(store), "--keep-going", "--quiet", "--reports", reports]) == 0
     err = capsys.readouterr().err
     assert "skipped 1 file" in err and "notice.txt" in err
     assert "98 tasks" in err
