@@ -6,7 +6,7 @@ from typing import cast
 
 from fastapi import FastAPI, Request
 
-from orgkg.store.base import Store
+from orgkg.stores.base import Store
 
 
 def set_store(app: FastAPI, store: Store) -> None:

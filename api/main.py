@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api.deps import set_store
 from api.routes import health, queries
-from orgkg.store.base import Store
+from orgkg.stores.base import Store
 
 
 def create_app(store: Store) -> FastAPI:

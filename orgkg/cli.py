@@ -14,8 +14,8 @@ from pathlib import Path
 
 from orgkg.queries import QueryError, get_query, load_queries
 from orgkg.source import SourceError
-from orgkg.store.base import SelectResult, StoreError
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.base import SelectResult, StoreError
+from orgkg.stores.embedded import EmbeddedStore
 
 DEFAULT_STORE = Path(os.environ.get("ORGKG_STORE", "build/store"))
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pyoxigraph import Literal, NamedNode
 
-from orgkg.store.base import Term
+from orgkg.stores.base import Term
 from orgkg.textnorm import name_key, policy_key
 from orgkg.vocab import XSD
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import rdflib
 
 from orgkg.checks import summary_line, to_json, to_junit, validate_dataset
-from orgkg.store.base import StoreError
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.base import StoreError
+from orgkg.stores.embedded import EmbeddedStore
 from orgkg.validate import format_text
 
 FILE_FORMATS = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads", ".ttl": "turtle", ".nt": "nt"}

@@ -8,7 +8,7 @@ import pytest
 
 from orgkg.pipeline import BuildResult, build_graphs
 from orgkg.queries import get_query
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.embedded import EmbeddedStore
 
 
 def test_named_queries_over_http(seed_store: EmbeddedStore) -> None:

@@ -8,8 +8,8 @@ import pytest
 from pyoxigraph import Literal
 
 from orgkg.queries import QUERIES_DIR, QueryError, get_query, load_queries
-from orgkg.store.base import with_values
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.base import with_values
+from orgkg.stores.embedded import EmbeddedStore
 from tests.conftest import run
 
 EXPECTED_QUERIES = {

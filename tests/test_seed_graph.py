@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 
 from orgkg.iris import ONTOLOGY_GRAPH
 from orgkg.pipeline import BuildResult, build_graphs
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.embedded import EmbeddedStore
 from tests.conftest import DATA, run
 
 EXPECTED = Path(__file__).parent / "expected" / "seed-responsibilities.tsv"

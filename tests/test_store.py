@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from orgkg.store.base import StoreError
-from orgkg.store.embedded import EmbeddedStore
+from orgkg.stores.base import StoreError
+from orgkg.stores.embedded import EmbeddedStore
 
 EX = "http://example.org/"
 G1, G2 = NamedNode(EX + "g1"), NamedNode(EX + "g2")

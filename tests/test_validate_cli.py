@@ -56,7 +56,7 @@ def test_build_refuses_violations_and_keeps_the_store(
 
 
 def test_validate_file_with_violations(tmp_path: Path, store: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from orgkg.store.embedded import EmbeddedStore
+    from orgkg.stores.embedded import EmbeddedStore
 
     nq = EmbeddedStore(store).dump("nquads").decode("utf-8")
     bad = tmp_path / "bad.nq"

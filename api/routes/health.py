@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from api.deps import get_store
-from orgkg.store.base import Store
+from orgkg.stores.base import Store
 
 router = APIRouter()
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from api.deps import get_store
 from orgkg.queries import NamedQuery, QueryError, get_query, load_queries
-from orgkg.store.base import Store, StoreError
+from orgkg.stores.base import Store, StoreError
 
 router = APIRouter(prefix="/queries", tags=["named queries"])
 

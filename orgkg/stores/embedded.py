@@ -20,7 +20,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
-from orgkg.store.base import SelectResult, StoreError, Term, term_to_json, with_values
+from orgkg.stores.base import SelectResult, StoreError, Term, term_to_json, with_values
 
 FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
 

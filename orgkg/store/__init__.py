@@ -1,5 +1,0 @@
-"""Stores: the embedded default (pyoxigraph on disk) behind one interface (:class:`orgkg.store.base.Store`)."""
-
-from orgkg.store.base import SelectResult, Store, StoreError, term_to_json
-
-__all__ = ["SelectResult", "Store", "StoreError", "term_to_json"]
