@@ -198,7 +198,7 @@ class _DocumentMapper:
 
     def citations(self) -> None:
         ctx, add = self.ctx, self.w.add
-        owner = _owners(ctx)
+        owner = _Owner(ctx)
         for c in ctx.doc.citations:
             target = self.res.citation_policy.get((ctx.key, c.span.start))
             if target is None:
@@ -216,7 +216,7 @@ class _DocumentMapper:
 
     def programmes(self) -> None:
         ctx, add = self.ctx, self.w.add
-        owner = _owners(ctx)
+        owner = _Owner(ctx)
         for m in self.res.programme_mentions.get(ctx.key, []):
             p = self.res.programme_of[(ctx.key, m.span.start)]
             node = iris.programme_mention(ctx.key, m.span.start)
@@ -237,10 +237,6 @@ class _DocumentMapper:
                     add(child.iri, SKOS.broader, p.iri)
                     add(p.iri, SKOS.narrower, child.iri)
                     add(child.iri, PROV.wasDerivedFrom, self.excerpt(span))
-
-
-def _owners(ctx: DocumentContext) -> _Owner:
-    return _Owner(ctx)
 
 
 class _Owner:

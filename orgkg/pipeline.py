@@ -18,7 +18,7 @@ from orgkg.extract.programmes import find_programme_definitions
 from orgkg.extract.tables import extract_table_tasks
 from orgkg.extract.tasks import extract_tasks
 from orgkg.map import Graphs, agent_iri, count_by_class, map_corpus
-from orgkg.records import DocumentKind, ExtractedDocument, Role, Task
+from orgkg.records import DocumentKind, ExtractedDocument, MentionKind, Role, Task
 from orgkg.resolve import Resolution, resolve
 from orgkg.segment import segment
 from orgkg.source import SourceError, discover, read_source
@@ -70,32 +70,29 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
+        """Counts of what was built, for the end of `orgkg build` and the closing notes."""
         classes = count_by_class(self.graphs)
-
-        def n(cls: str) -> int:
-            return classes.get(OKG_NS + cls, 0)
-
+        res = self.resolution
+        leaders = {
+            res.agent(ctx.key, r.agent).iri
+            for ctx in res.documents
+            for t in ctx.doc.tasks
+            for r in t.responsibilities
+            if r.role is Role.SUPERVISOR and r.agent.kind is MentionKind.PERSON
+        }
         return {
             "documents": len(self.documents),
-            "tasks": n("Task"),
-            "responsibilities": n("Responsibility"),
-            "leaders": sum(1 for p in self.resolution.persons.values() if _supervises(self, p.iri)),
-            "persons": len(self.resolution.persons),
-            "organizations": len(self.resolution.organizations),
-            "units": len(self.resolution.units),
-            "collective references": len(self.resolution.collectives),
-            "programmes": len(self.resolution.programmes),
-            "policies": len(self.resolution.policies),
+            "tasks": classes.get(OKG.Task.value, 0),
+            "responsibilities": classes.get(OKG.Responsibility.value, 0),
+            "leaders": len(leaders),
+            "persons": len(res.persons),
+            "organizations": len(res.organizations),
+            "units": len(res.units),
+            "collective references": len(res.collectives),
+            "programmes": len(res.programmes),
+            "policies": len(res.policies),
             "triples": sum(len(q) for q in self.graphs.values()),
         }
-
-
-OKG_NS = OKG.iri
-
-
-def _supervises(result: BuildResult, person: NamedNode) -> bool:
-    pred = OKG.supervisedBy
-    return any(q.predicate == pred and q.object == person for quads in result.graphs.values() for q in quads)
 
 
 def theme_links(res: Resolution) -> list[tuple[NamedNode, NamedNode]]:

@@ -104,7 +104,10 @@ class Section:
 
 @dataclass(frozen=True)
 class Task:
-    """A numbered task of a plan with its responsibilities and what it mentions."""
+    """A numbered task of a plan with its responsibilities and the works it cites.
+
+    Programme mentions are found at resolution, when the names defined anywhere in the corpus are known.
+    """
 
     sequence: int  # 1-based position in the document; unique per document
     ordinal: int  # the printed number's value (1..39, （一）→1)
@@ -115,7 +118,6 @@ class Task:
     section: Section | None
     responsibilities: tuple[Responsibility, ...]
     citations: tuple[Citation, ...] = ()
-    programmes: tuple[ProgrammeMention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,5 @@ class ExtractedDocument:
     tasks: tuple[Task, ...] = ()
     citations: tuple[Citation, ...] = ()
     programme_definitions: tuple[ProgrammeDefinition, ...] = ()
-    programme_mentions: tuple[ProgrammeMention, ...] = ()
     post_holdings: tuple[PostHolding, ...] = ()
     warnings: tuple[str, ...] = field(default=())

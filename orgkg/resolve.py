@@ -29,7 +29,7 @@ from pyoxigraph import NamedNode
 
 from orgkg import iris
 from orgkg.extract.programmes import find_programme_mentions, parts_by_enumeration, programme_key
-from orgkg.records import ExtractedDocument, MentionKind, NameMention, ProgrammeMention, Role, Span
+from orgkg.records import ExtractedDocument, MentionKind, NameMention, ProgrammeMention, Span
 from orgkg.textnorm import name_key, policy_key
 
 _GOV_PREFIX = re.compile(r"^(?:市|省|区|县|区县|自治区|国务院|中共|[\u4e00-\u9fff]{2,4}?[市省县区])")
@@ -426,4 +426,4 @@ def leader_post(org: Organization) -> str:
     return SUPERVISOR_POST if _UNIVERSITY.search(org.name) else "领导"
 
 
-__all__ = ["Agent", "Resolution", "Role", "document_key", "leader_post", "resolve"]
+__all__ = ["Agent", "Resolution", "document_key", "leader_post", "resolve"]

@@ -31,7 +31,6 @@ _NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})[ \t]*[〔\[［(（][ \t]*(\d{4})[
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _ORG_SUFFIX = re.compile(r"(?:大学|学院|学校|委员会|政府|教育局|局|厅|集团|中心)(?:\(([^()]+)\))?")
 _ISSUER_GROUP = re.compile(r"^(.+?)等(?:\d+|[一二三四五六七八九十]+)(?:个)?部门$")
-_FILE_HEADER = re.compile(r"^(.+?)文件$")
 _YEAR = re.compile(r"(\d{4})年")
 
 SIDECAR_KEYS = {"title", "kind", "organization", "organization_aliases", "issuers", "number", "date", "year", "note"}
@@ -96,10 +95,6 @@ def _organization(title_view: str) -> tuple[str, tuple[str, ...]] | None:
 
 def _issuers(layout: Layout, organization: str | None) -> tuple[str, ...]:
     for _s, _e, text in _line_texts(layout)[:6]:
-        m = _FILE_HEADER.match(text)
-        if m:
-            # "中共国家开放大学委员会 国家开放大学 文件": names separated by spaces in the source line
-            return tuple(n for n in re.split(r"\s+", m.group(1)) if n) if " " in m.group(1) else (m.group(1),)
         m = _ISSUER_GROUP.match(text)
         if m:
             return (m.group(1),)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 from orgkg.extract.responsibilities import parse_marker
-from orgkg.records import Citation, ProgrammeMention, Section, Span, Task
+from orgkg.records import Citation, Section, Span, Task
 from orgkg.segment import Block, Layout, Marker, blocks
 from orgkg.textnorm import clean_inline
-
-MentionFinder = Callable[[Span], tuple[ProgrammeMention, ...]]
 
 
 def _innermost(all_blocks: list[Block], pos: int) -> Block | None:
@@ -42,7 +39,6 @@ def extract_tasks(
     source_text: str,
     layout: Layout,
     citations: tuple[Citation, ...] = (),
-    mentions: MentionFinder | None = None,
 ) -> tuple[tuple[Section, ...], tuple[Task, ...]]:
     """Sections and tasks of a segmented document (empty when no responsibility marker is found)."""
     all_blocks = blocks(layout)
@@ -98,7 +94,6 @@ def extract_tasks(
                 section=section,
                 responsibilities=responsibilities,
                 citations=tuple(c for c in citations if span.start <= c.span.start < span.end),
-                programmes=mentions(span) if mentions else (),
             )
         )
     return tuple(sections.values()), tuple(tasks)
