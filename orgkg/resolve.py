@@ -34,7 +34,7 @@ from orgkg.textnorm import name_key, policy_key
 
 _GOV_PREFIX = re.compile(r"^(?:市|省|区|县|区县|自治区|国务院|中共|[\u4e00-\u9fff]{2,4}?[市省县区])")
 _GOV_SUFFIX = re.compile(r"(?:局|厅|委|委员会|编办|政府|办公厅|办公室|部门)$")
-_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?市)")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{1,4}?市)")
 _LEADING_GROUP = re.compile(r"(?:领导小组|工作小组|工作组|工作专班|专班)$")
 _UNIVERSITY = re.compile(r"(?:大学|学院|学校)$")
 _NOT_POLICY = re.compile(r"(?:报|时报|日报|年鉴|杂志|周刊)$")  # newspapers and yearbooks are not policies

@@ -1,0 +1,92 @@
+"""Resolution rules on small documents written in the family's words: identities across documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orgkg.pipeline import build_graphs
+from orgkg.resolve import Resolution, Unit
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _resolve(tmp_path: Path, **docs: str) -> Resolution:
+    for name, text in docs.items():
+        _write(tmp_path, f"{name}.txt", text)
+    return build_graphs([tmp_path]).resolution
+
+
+PLAN_A = """某某开放大学2023年工作要点
+一、加强建设
+1．推进社区教育
+分管领导：张三。
+责任部门：社会教育部（社区教育研究中心）、宣传部。
+2．落实章程
+工作措施：落实《某某开放大学章程》。
+分管领导：李四。
+责任部门：党委办公室。
+"""
+
+PLAN_B = """某某开放大学2024年工作要点
+一、深化改革
+1.创新社区教育。修订《章程》。
+（校领导：张三。社区教育研究中心牵头负责）
+"""
+
+OTHER_ORG = """另一开放大学2024年工作要点
+一、加强宣传
+1.做好宣传工作。修订《章程》。（责任部门：宣传部）
+"""
+
+CITY = """某市教育局等3部门
+关于印发《某市开放大学改革实施方案》的通知
+某市开放大学改革实施方案
+一、主要任务
+（一）明确定位
+建设开放大学。（责任单位：市委编办、市教育局、某市开放大学、各区县有关部门）
+"""
+
+
+def _unit(res: Resolution, org: str, name: str) -> Unit:
+    return next(u for u in res.units if u.organization.name == org and name in u.all_names)
+
+
+def test_second_name_in_a_later_plan_is_the_same_unit(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, a=PLAN_A, b=PLAN_B)
+    unit = _unit(res, "某某开放大学", "社区教育研究中心")
+    assert unit.label == "社会教育部" and unit.aliases == {"社区教育研究中心"}
+    assert len([u for u in res.units if "社会教育部" in u.all_names]) == 1
+
+
+def test_same_person_across_plans_is_one_person(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, a=PLAN_A, b=PLAN_B)
+    assert [p.name for p in res.persons.values()].count("张三") == 1
+
+
+def test_units_are_scoped_to_their_organization(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, a=PLAN_A, c=OTHER_ORG)
+    propaganda = [u for u in res.units if u.label == "宣传部"]
+    assert sorted(u.organization.name for u in propaganda) == ["另一开放大学", "某某开放大学"]
+    assert len({u.iri for u in propaganda}) == 2
+
+
+def test_title_without_issuer_joins_the_prefixed_title_of_its_own_organization(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, a=PLAN_A, b=PLAN_B, c=OTHER_ORG)
+    charters = {p.key: set(p.titles) for p in res.policies.values() if "章程" in p.key}
+    # 某某开放大学 cites its charter with and without prefix: one policy; 另一开放大学's 《章程》 stays apart
+    assert charters == {"某某开放大学章程": {"某某开放大学章程", "章程"}, "章程": {"章程"}}
+
+
+def test_government_bodies_are_organizations_named_with_their_city(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, d=CITY)
+    ctx = res.documents[0]
+    agents = [res.agent(ctx.key, r.agent) for t in ctx.doc.tasks for r in t.responsibilities]
+    names = [getattr(a, "name", None) or getattr(a, "label", None) for a in agents]
+    assert names == ["某市委编办", "某市教育局", "某市开放大学", "各区县有关部门"]
+    education = res.organizations["某市教育局"]
+    assert education.government and "市教育局" in education.aliases
+    assert not res.units, "a government plan names organizations, not units of the university"
