@@ -6,7 +6,7 @@ STORE  ?= build/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install java run build serve test lint format clean
+.PHONY: install java run build serve test shacl-report lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ format: install
 
 test: install lint
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory shacl-report
+
+# Build the seed graph as CI sees it: prints the SHACL summary, writes the full report (text and W3C Turtle)
+# under build/reports, and fails on any violation (orgkg build refuses to store a graph with violations).
+shacl-report: install
+	$(BIN)/orgkg build data --store build/ci-store --reports build/reports --quiet
+	@head -1 build/reports/validation.txt
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

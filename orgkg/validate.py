@@ -68,6 +68,8 @@ class ValidationResult:
     value: Node | None
     message_zh: str
     message_en: str
+    label: str | None = None  # the focus node's name or title, filled in by orgkg.checks.describe
+    quote: str | None = None  # the source text of the offending fact, verbatim
 
     def message(self, lang: str = "zh") -> str:
         """The message in ``lang`` ("zh" or "en"), falling back to the other language."""
@@ -111,11 +113,18 @@ def load_shapes(path: Path = DEFAULT_SHAPES_DIR) -> Graph:
     return shapes
 
 
-def validate(data: Graph | Dataset, shapes: Graph, *, ontology: Graph | None = None) -> ValidationReport:
+def validate(
+    data: Graph | Dataset,
+    shapes: Graph,
+    *,
+    ontology: Graph | None = None,
+    focus_nodes: Iterable[Node] | None = None,
+) -> ValidationReport:
     """Validate ``data`` (a graph, or every named graph of a dataset taken together) against ``shapes``.
 
     ``ontology`` supplies the ``rdfs:subClassOf`` axioms the shapes follow; leave it out when ``data`` already
-    holds them (a store's ``graph/ontology``).
+    holds them (a store's ``graph/ontology``). ``focus_nodes`` restricts validation to those nodes (the rest
+    of ``data`` is context), which is how one document is validated without revalidating the whole graph.
     """
     # One private copy: the union of all named graphs (units, people and the ontology are shared across the
     # per-document graphs), which pySHACL may then modify in place (mixing the ontology in) without cloning.
@@ -132,6 +141,7 @@ def validate(data: Graph | Dataset, shapes: Graph, *, ontology: Graph | None = N
         allow_infos=True,
         inplace=True,
         meta_shacl=False,  # checked once in the tests, not on every build
+        focus_nodes=None if focus_nodes is None else [cast(URIRef, n) for n in focus_nodes],
     )
     report_graph = cast(Graph, report_graph)
     results = tuple(sorted(_read_results(report_graph, shapes), key=_sort_key))
@@ -211,8 +221,12 @@ def format_text(report: ValidationReport, lang: Literal["zh", "en"] = "zh") -> s
     lines = [head]
     for r in report.results:
         line = f"{labels[r.severity]} {r.rule_id}: {r.message(lang)} | focus {_show(r.focus_node)}"
+        if r.label:
+            line += f" ({r.label})"
         if r.value is not None:
             line += f" | value {_show(r.value)}"
+        if r.quote:
+            line += f" | {'原文' if lang == 'zh' else 'source'}: {' '.join(r.quote.split())}"
         lines.append(line)
     return "\n".join(lines)
 
