@@ -6,9 +6,11 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from orgkg.formats import MARKDOWN, TEXT, FormatError, convert, sniff
 from orgkg.records import SourceText
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
 # Tried in order; GB18030 covers GBK/GB2312, the usual encodings of Chinese government text files.
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -36,34 +38,51 @@ def _walk(folder: Path) -> Iterator[Path]:
     for p in folder.rglob("*"):
         if any(part.startswith(".") for part in p.relative_to(folder).parts):
             continue
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.upper().startswith("README"):
+        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.upper().startswith("README"):
             yield p
 
 
 def read_source(path: Path) -> SourceText:
-    """Decode a text file verbatim; line endings are normalized to ``\\n`` (spans index the decoded text)."""
+    """The text of a source file, whatever its format (chosen by content); spans index this text.
+
+    Text files are decoded verbatim (line endings normalized to ``\\n``); PDF, DOCX and HTML are converted
+    (see ``orgkg.formats``). The hash is of the file's bytes, so an unchanged file is recognized as such.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
+    return source_from_bytes(raw, path)
+
+
+def source_from_bytes(raw: bytes, path: Path) -> SourceText:
+    """As ``read_source``, for bytes already read (an upload); ``path`` names the document in messages."""
     if not raw.strip():
         raise SourceError(f"{path}: the file is empty; expected the text of a plan")
-    if b"\x00" in raw[:4096]:
-        raise SourceError(f"{path}: binary content; expected UTF-8 or GB18030 text (.txt/.md)")
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SourceError(f"{path}: cannot decode as UTF-8 or GB18030; expected a text file")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    media_type = "text/markdown" if path.suffix.lower() in {".md", ".markdown"} else "text/plain"
+    try:
+        media_type = sniff(raw, path.suffix)
+        if media_type in (TEXT, MARKDOWN):
+            text = _decode_text(raw, path)
+        else:
+            converted = convert(raw, media_type)
+            text = converted.text
+    except FormatError as exc:
+        raise SourceError(f"{path}: {exc}") from exc
     return SourceText(
         path=str(path),
         name=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
-        text=text,
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
         media_type=media_type,
     )
+
+
+def _decode_text(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:4096]:
+        raise SourceError(f"{path}: binary content; expected text (.txt/.md), PDF, DOCX or HTML")
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(f"{path}: cannot decode as UTF-8 or GB18030; expected a text file")
