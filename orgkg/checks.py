@@ -21,13 +21,16 @@ from orgkg.validate import ValidationReport, ValidationResult, check_quotes, for
 from orgkg.vocab import PREFIXES
 
 
-def validate_dataset(data: rdflib.Dataset, texts: Mapping[str, str] | None = None) -> ValidationReport:
+def validate_dataset(
+    data: rdflib.Dataset, texts: Mapping[str, str] | None = None, *, only: set[str] | None = None
+) -> ValidationReport:
     """SHACL validation, one document graph at a time, plus quote checks where document texts are known.
 
     Each document graph is validated with the shared graphs (entities, derived links) as context but only its
     own subjects as focus nodes; the shared graphs are then validated once with their own subjects as focus.
     Validating a changed document therefore costs that document, not the whole graph (SHACL 1.0 §2.1 focus
-    nodes; pySHACL ``focus_nodes``).
+    nodes; pySHACL ``focus_nodes``). ``only`` names the document graphs to check (the others are context):
+    adding one document to a large store validates that document and the shared entities.
     """
     shapes = load_shapes()
     documents: list[rdflib.Graph] = []
@@ -51,6 +54,9 @@ def validate_dataset(data: rdflib.Dataset, texts: Mapping[str, str] | None = Non
     report_graphs: list[rdflib.Graph] = []
     local: set[Node] = set()
     for doc in documents:
+        if only is not None and str(doc.identifier) not in only:
+            local |= {n for n in doc.subjects() if _is_document_local(n, doc)}
+            continue
         context = _union(doc, shared, skeleton)
         focus = {n for n in doc.subjects() if _is_document_local(n, doc)}
         local |= focus

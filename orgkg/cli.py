@@ -12,6 +12,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from orgkg.cli_corpus import add_arguments, cache_folder, run_update
+from orgkg.corpus import Cache, fill_cache
 from orgkg.queries import QueryError, get_query, load_queries
 from orgkg.source import SourceError
 from orgkg.stores.base import SelectResult, StoreError
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     _store_arg(q)
 
     sub.add_parser("queries", help="list the named queries with their parameters")
+    add_arguments(sub, _store_arg)
 
     v = sub.add_parser("validate", help="validate a store or an RDF file against shapes/")
     _store_arg(v)
@@ -127,6 +130,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_VIOLATIONS
     store = EmbeddedStore(args.store)
     store.replace_graphs(result.graphs, drop_others=True)
+    fill_cache(Cache(cache_folder(args)), result.documents)
     summary_text = ", ".join(f"{v} {k}" for k, v in result.summary().items())
     print(f"built {args.store}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if result.skipped:
@@ -194,8 +198,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    return run_update(args, EmbeddedStore(args.store), remove=False)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    return run_update(args, EmbeddedStore(args.store), remove=True)
+
+
 COMMANDS = {
     "build": cmd_build,
+    "add": cmd_add,
+    "remove": cmd_remove,
     "query": cmd_query,
     "queries": cmd_queries,
     "validate": cmd_validate,

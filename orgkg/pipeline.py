@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 
 from orgkg import iris
 from orgkg.extract.citations import find_citations
@@ -18,7 +19,7 @@ from orgkg.extract.programmes import find_programme_definitions
 from orgkg.extract.tables import extract_table_tasks
 from orgkg.extract.tasks import extract_tasks
 from orgkg.map import Graphs, agent_iri, count_by_class, map_corpus
-from orgkg.records import DocumentKind, ExtractedDocument, MentionKind, Role, Task
+from orgkg.records import DocumentKind, ExtractedDocument, MentionKind, Role, SourceText, Task
 from orgkg.resolve import Resolution, resolve
 from orgkg.segment import segment
 from orgkg.source import SourceError, discover, read_source
@@ -31,7 +32,12 @@ Progress = Callable[[str], None]
 
 def extract_document(path: Path) -> ExtractedDocument:
     """Everything one source file states, as records; SourceError names the file when it is unusable."""
-    source = read_source(path)
+    return extract_document_from(read_source(path))
+
+
+def extract_document_from(source: SourceText) -> ExtractedDocument:
+    """Everything a source text states, as records."""
+    path = source.path
     layout = segment(source.text)
     sections, tasks = extract_tasks(source.text, layout)
     tasks = tasks + extract_table_tasks(source.text, first_sequence=len(tasks) + 1)
@@ -41,7 +47,7 @@ def extract_document(path: Path) -> ExtractedDocument:
             f"{path}: no tasks found (expected numbered items with 分管领导/责任部门/牵头单位 fields, "
             "（责任单位：…） tags or a task table) and no programmes defined; is this a work plan?"
         )
-    header = extract_header(source, layout, load_sidecar(path))
+    header = extract_header(source, layout, load_sidecar(Path(path)))
     citations = find_citations(source.text, layout)
     tasks = tuple(
         replace(t, citations=tuple(c for c in citations if t.span.start <= c.span.start < t.span.end)) for t in tasks
@@ -117,9 +123,23 @@ def _principal_units(res: Resolution, doc_key: str, task: Task) -> tuple[str, ..
 
 
 def ontology_quads() -> list[Quad]:
-    """The ontology, into its own named graph (so queries can read labels of roles and classes)."""
+    """The ontology, into its own named graph (so queries can read labels of roles and classes).
+
+    Blank nodes (OWL restrictions and lists) get labels by order of appearance, so the same ontology file
+    always gives the same quads (parsers otherwise invent fresh labels on every run).
+    """
+    labels: dict[str, BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, BlankNode):
+            return labels.setdefault(term.value, BlankNode(f"ontology{len(labels)}"))
+        return term
+
     with ONTOLOGY_FILE.open("rb") as f:
-        return [Quad(t.subject, t.predicate, t.object, iris.ONTOLOGY_GRAPH) for t in parse(f, RdfFormat.TURTLE)]
+        return [
+            Quad(stable(t.subject), t.predicate, stable(t.object), iris.ONTOLOGY_GRAPH)
+            for t in parse(f, RdfFormat.TURTLE)
+        ]
 
 
 def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -129,7 +149,7 @@ def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress:
     t0 = time.perf_counter()
     paths = discover(sources)
     if not paths:
-        raise SourceError("no source files found (expected .txt or .md files)")
+        raise SourceError("no source files found (expected .txt, .md, .pdf, .docx or .html files)")
     docs: list[ExtractedDocument] = []
     skipped: list[str] = []
     for i, path in enumerate(paths, start=1):
@@ -149,6 +169,15 @@ def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress:
     if not docs:
         raise SourceError("none of the sources could be used: " + "; ".join(skipped))
     timings["extract"] = time.perf_counter() - t0
+    result = map_documents(docs)
+    result.skipped = skipped
+    result.seconds = {**timings, **result.seconds}
+    return result
+
+
+def map_documents(docs: list[ExtractedDocument]) -> BuildResult:
+    """Resolve a corpus of extracted documents and map it to graphs (all of them, ontology included)."""
+    timings: dict[str, float] = {}
     t1 = time.perf_counter()
     res = resolve(docs)
     links = theme_links(res)
@@ -157,7 +186,7 @@ def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress:
     graphs = map_corpus(res, links)
     graphs[iris.ONTOLOGY_GRAPH] = ontology_quads()
     timings["map"] = time.perf_counter() - t2
-    return BuildResult(docs, res, graphs, skipped, timings)
+    return BuildResult(docs, res, graphs, [], timings)
 
 
 def stderr_progress(msg: str) -> None:
