@@ -27,6 +27,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
+from orgkg.sparql_constraints import oxigraph_copy, run, split_checks
 from orgkg.vocab import OKG_NS, PREFIXES
 
 __all__ = [
@@ -129,9 +130,15 @@ def validate(
     # One private copy: the union of all named graphs (units, people and the ontology are shared across the
     # per-document graphs), which pySHACL may then modify in place (mixing the ontology in) without cloning.
     graph = _union_copy(data)
+    # SPARQL-based constraints run once each on Oxigraph (orgkg.sparql_constraints); pySHACL runs the rest.
+    checks, core_shapes = split_checks(shapes)
+    store = oxigraph_copy(graph)
+    if ontology is not None:  # as pySHACL mixes ont_graph in: its rdfs:subClassOf axioms count for the targets
+        store.extend(oxigraph_copy(ontology))
+    sparql_results = run(checks, store, None if focus_nodes is None else {n.n3() for n in focus_nodes})
     _conforms, report_graph, _text = pyshacl.validate(
         graph,
-        shacl_graph=_copy(shapes),  # pySHACL adds RDFS axioms to the shapes graph it is given
+        shacl_graph=core_shapes,  # a copy: pySHACL adds RDFS axioms to the shapes graph it is given
         ont_graph=ontology,
         inference="none",
         # SHACL-AF (SPARQL targets, rules) for shapes to come; the sh:sparql constraints are SHACL 1.0 and run
@@ -144,7 +151,25 @@ def validate(
         focus_nodes=None if focus_nodes is None else [cast(URIRef, n) for n in focus_nodes],
     )
     report_graph = cast(Graph, report_graph)
-    results = tuple(sorted(_read_results(report_graph, shapes), key=_sort_key))
+    found = list(_read_results(report_graph, shapes))
+    report = next(iter(report_graph.subjects(RDF.type, SH.ValidationReport)), None)
+    for check, focus, value in sparql_results:
+        templates = _shape_messages(shapes, check.constraint) or _shape_messages(shapes, check.shape)
+        result = ValidationResult(
+            severity=_severity(check.severity),
+            rule_id=_rule_id(check.shape),
+            focus_node=focus,
+            result_path=check.path,
+            value=value,
+            message_zh=_fill(templates.get("zh", ""), focus, check.path, value),
+            message_en=_fill(templates.get("en", ""), focus, check.path, value),
+        )
+        found.append(result)
+        if report is not None:
+            _add_result_triples(report_graph, report, result, SH.SPARQLConstraintComponent)
+    if report is not None:
+        report_graph.set((report, SH.conforms, RDFLiteral(not any(r.severity == "Violation" for r in found))))
+    results = tuple(sorted(found, key=_sort_key))
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results),
         results=results,
@@ -321,14 +346,14 @@ def _show(node: Node) -> str:
     return str(node)
 
 
-def _add_result_triples(graph: Graph, report: Node, result: ValidationResult) -> None:
+def _add_result_triples(graph: Graph, report: Node, result: ValidationResult, component: URIRef | None = None) -> None:
     node = BNode()
     graph.add((report, SH.result, node))
     graph.add((node, RDF.type, SH.ValidationResult))
     graph.add((node, SH.resultSeverity, SH[result.severity]))
     graph.add((node, SH.sourceShape, SHAPES_NS[result.rule_id]))
-    # Checked in Python rather than by a SHACL constraint component; this IRI names that check.
-    graph.add((node, SH.sourceConstraintComponent, SHAPES_NS[result.rule_id + "Component"]))
+    # Checked in Python rather than by a SHACL constraint component: an IRI of its own names that check.
+    graph.add((node, SH.sourceConstraintComponent, component or SHAPES_NS[result.rule_id + "Component"]))
     graph.add((node, SH.focusNode, result.focus_node))
     if result.result_path is not None:
         graph.add((node, SH.resultPath, result.result_path))
