@@ -1,26 +1,99 @@
-"""The orgkg HTTP service: named queries as REST, read-only; built by ``create_app(store)``.
+"""The orgkg HTTP service, built by ``create_app(store)``: SPARQL endpoint, named queries, lookup resources.
 
-Thin by design: routes parse the request, call orgkg, and shape the response. The full API (SPARQL protocol,
-lookup resources, content negotiation) grows here in its own issue.
+Thin by design: routes parse the request, call orgkg, and shape the response. Every query runs in a worker
+process (``api.pool``) under a time limit; settings come from ``ORGKG_*`` environment variables
+(``api.settings``); every error is an RFC 9457 problem document (``api.problems``).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from api import problems
 from api.deps import set_store
-from api.routes import health, queries
+from api.limits import RequestLimits
+from api.models import SparqlResults
+from api.pool import WorkerPool
+from api.routes import (
+    documents,
+    entities,
+    health,
+    leaders,
+    organizations,
+    policies,
+    programmes,
+    queries,
+    search,
+    sparql,
+    tasks,
+    units,
+    validation,
+)
+from api.settings import Settings
 from orgkg.stores.base import Store
 
+ROUTERS = [health, sparql, organizations, units, leaders, tasks, documents, programmes, policies, search, validation]
 
-def create_app(store: Store) -> FastAPI:
-    """The FastAPI application serving ``store``."""
+
+def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application serving ``store`` (settings from the environment unless given)."""
+    settings = settings or Settings()
+    pool = WorkerPool(store, size=settings.workers, timeout=settings.query_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(pool.start)
+        yield
+        await run_in_threadpool(pool.close)
+
     app = FastAPI(
         title="orgkg",
-        description="Organizations, units, leaders and responsibilities from Chinese policy documents.",
-        version="0.1.0",
+        description="Organizations, units, leaders and responsibilities from Chinese policy documents, "
+        "with the source quote of every fact. Read-only.",
+        version="0.2.0",
+        lifespan=lifespan,
+        responses=problems.responses(400, 404, 406, 413, 414, 503),
     )
     set_store(app, store)
-    app.include_router(health.router)
-    app.include_router(queries.router)
+    app.state.settings = settings
+    app.state.pool = pool
+    problems.install(app)
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["Link", "Orgkg-Truncated"],
+        )
+    for module in ROUTERS:
+        app.include_router(module.router)
+    app.include_router(queries.build_router(settings.queries))
+    app.include_router(entities.router)  # last: /id/{path} dereferences whatever IRI path is left
+    _document_schemas(app)
     return app
+
+
+def _document_schemas(app: FastAPI) -> None:
+    """Add the schemas that responses refer to by name (problem details, SPARQL JSON) to the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            found = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (problems.Problem, SparqlResults):
+                extra = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                found.update(extra.pop("$defs", {}))
+                found[model.__name__] = extra
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -24,6 +24,14 @@ class StoreError(Exception):
     """The store cannot do what was asked; the message says what and where."""
 
 
+class QuerySyntaxError(StoreError):
+    """The query is not valid SPARQL; the message is the parser's."""
+
+
+class NotAcceptable(StoreError):
+    """The result cannot be serialized in any media type the request accepts."""
+
+
 def term_to_json(term: NamedNode | BlankNode | Literal) -> JsonTerm:
     """A pyoxigraph term in SPARQL JSON results form.
 
@@ -96,6 +104,15 @@ class SelectResult:
             yield {v: (b[v]["value"] if v in b else None) for v in self.variables}
 
 
+@dataclass(frozen=True)
+class SparqlAnswer:
+    """A query result serialized for the wire: the bytes, their media type, and whether rows were cut off."""
+
+    body: bytes
+    media_type: str
+    truncated: bool = False
+
+
 class Store(Protocol):
     """What every backend offers. Graph names are IRIs; quads carry their graph."""
 
@@ -121,4 +138,26 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the backend."""
+        ...
+
+    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+        """Run any read query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of the named graphs, serialized.
+
+        The contract every backend keeps (the HTTP ``/sparql`` endpoint and content negotiation rely on it):
+
+        * ``query`` has been checked by ``orgkg.sparql.prepare`` (a read query, no SERVICE); the store runs it
+          as given, with the default graph the union of all named graphs (as ``select`` does);
+        * ``accept`` is an HTTP ``Accept`` value, usually one exact media type. The answer's ``media_type`` is
+          chosen with ``orgkg.sparql.negotiate`` among ``orgkg.sparql.offers(form)`` for the query's form:
+          SELECT → SPARQL JSON / XML / CSV / TSV, ASK → JSON / XML, CONSTRUCT and DESCRIBE → Turtle,
+          N-Triples, JSON-LD, RDF/XML; nothing acceptable raises ``NotAcceptable``;
+        * at most ``row_limit`` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) are returned; when more
+          exist, ``truncated`` is True. Serialize with ``orgkg.sparql.serialize_*`` so every backend writes
+          the same bytes for the same rows;
+        * a query the backend cannot parse raises ``QuerySyntaxError`` with the parser's message; a backend
+          that cannot be reached or read raises ``StoreError``.
+
+        Stores are also picklable: the API runs queries in worker processes, each holding a copy of the store
+        that reopens its backend on first use (so a runaway query can be stopped by ending its process).
+        """
         ...

@@ -15,12 +15,24 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
 from pyoxigraph import Store as OxStore
 
-from orgkg.stores.base import SelectResult, StoreError, Term, term_to_json, with_values
+from orgkg import sparql as protocol
+from orgkg.stores.base import (
+    NotAcceptable,
+    QuerySyntaxError,
+    SelectResult,
+    SparqlAnswer,
+    StoreError,
+    Term,
+    term_to_json,
+    with_values,
+)
 
 FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
 
@@ -90,6 +102,45 @@ class EmbeddedStore:
     def close(self) -> None:
         self._store = None
         self._generation = None
+
+    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+        """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract."""
+        store = self._open()
+        try:
+            result = store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+        form: protocol.QueryForm = "SELECT" if isinstance(result, QuerySolutions) else "CONSTRUCT"
+        if isinstance(result, QueryBoolean):
+            form = "ASK"
+        media_type = protocol.negotiate(accept, protocol.offers(form))
+        if media_type is None:
+            raise NotAcceptable(f"a {form} result is available as {', '.join(protocol.offers(form))}, not {accept!r}")
+        cap = None if row_limit is None else row_limit + 1
+        try:
+            if isinstance(result, QueryBoolean):
+                return SparqlAnswer(protocol.serialize_boolean(bool(result), media_type), media_type)
+            if isinstance(result, QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = [
+                    {name: term_to_json(term) for name in variables if (term := solution[name]) is not None}
+                    for solution in islice(result, cap)
+                ]
+                truncated = row_limit is not None and len(rows) > row_limit
+                body = protocol.serialize_solutions(variables, rows[:row_limit], media_type)
+                return SparqlAnswer(body, media_type, truncated)
+            assert isinstance(result, QueryTriples)
+            triples = list(islice(result, cap))
+            truncated = row_limit is not None and len(triples) > row_limit
+            return SparqlAnswer(protocol.serialize_triples(triples[:row_limit], media_type), media_type, truncated)
+        except OSError as exc:  # evaluation is lazy: reading errors surface while iterating
+            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the open database: a copy in another process reopens it read-only on first use."""
+        return {"directory": self.directory, "_store": None, "_generation": None}
 
     # writing ---------------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:

@@ -1,0 +1,34 @@
+"""Service settings, from ``ORGKG_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from orgkg.queries import QUERIES_DIR
+
+
+class Settings(BaseSettings):
+    """What an operator can tune; every value has a safe default (read-only, CORS off, bounded queries)."""
+
+    model_config = SettingsConfigDict(env_prefix="ORGKG_", extra="ignore")
+
+    query_timeout: float = Field(default=5.0, gt=0, description="seconds a query may run before its worker is stopped")
+    row_limit: int = Field(default=10_000, ge=1, description="most rows (or triples) one answer carries")
+    workers: int = Field(default=2, ge=1, le=64, description="query worker processes")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed by CORS, comma-separated; empty: CORS off"
+    )
+    max_request_bytes: int = Field(default=65_536, ge=1024, description="largest request body or URL accepted")
+    reports: Path = Field(default=Path("build/reports"), description="folder of the last validation report")
+    queries: Path = Field(default=QUERIES_DIR, description="folder of the named queries (*.rq)")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
