@@ -6,7 +6,7 @@ STORE  ?= build/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install java run build serve test shacl-report lint format clean
+.PHONY: install java run build serve test shacl-report lint format clean virtuoso virtuoso-install virtuoso-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,11 @@ format: install
 	$(BIN)/ruff format orgkg api tests
 	$(BIN)/ruff check --fix orgkg api tests
 
-test: install lint
-	$(BIN)/pytest
+# schemathesis fuzzes every API operation inside pytest (tests/test_api_schema.py), bounded per operation.
+API_FUZZ_EXAMPLES ?= 25
+
+test: install lint virtuoso-install
+	ORGKG_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(BIN)/pytest
 	$(MAKE) --no-print-directory shacl-report
 
 # Build the seed graph as CI sees it: prints the SHACL summary, writes the full report (text and W3C Turtle)
@@ -52,5 +55,21 @@ shacl-report: install
 	$(BIN)/orgkg build data --store build/ci-store --reports build/reports --quiet
 	@head -1 build/reports/validation.txt
 
+# A throwaway Virtuoso 7 on loopback, to try the remote store (orgkg … --endpoint URL): a fresh database under
+# $(VIRTUOSO_DIR), free ports, a loader account whose credentials land in $(VIRTUOSO_DIR)/credentials.env;
+# the last line printed is the SPARQL query endpoint. tests/test_remote_store.py starts its own the same way.
+VIRTUOSO_DIR ?= build/virtuoso
+
+virtuoso:
+	@bash scripts/virtuoso.sh start $(VIRTUOSO_DIR)
+
+virtuoso-stop:
+	@bash scripts/virtuoso.sh stop $(VIRTUOSO_DIR)
+
+# Installed once, for the remote-store tests only; if apt cannot install it, those tests skip and say why.
+virtuoso-install:
+	@bash scripts/virtuoso.sh install || echo "warning: virtuoso-opensource-7 is not installed; the remote-store tests will skip"
+
 clean:
+	@bash scripts/virtuoso.sh stop $(VIRTUOSO_DIR) 2>/dev/null || true  # its database lives under build/
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

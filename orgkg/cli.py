@@ -16,15 +16,37 @@ from orgkg.cli_corpus import add_arguments, cache_folder, run_update
 from orgkg.corpus import Cache, fill_cache
 from orgkg.queries import QueryError, get_query, load_queries
 from orgkg.source import SourceError
+from orgkg.stores import Store, open_store
 from orgkg.stores.base import SelectResult, StoreError
-from orgkg.stores.embedded import EmbeddedStore
 
 DEFAULT_STORE = Path(os.environ.get("ORGKG_STORE", "build/store"))
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store folder (default {DEFAULT_STORE})")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store folder (default {DEFAULT_STORE})")
+    where.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="a SPARQL 1.1 query endpoint instead of --store; credentials from ORGKG_SPARQL_USER and "
+        "ORGKG_SPARQL_PASSWORD (ORGKG_SPARQL_AUTH=basic|digest, ORGKG_SPARQL_TIMEOUT=seconds)",
+    )
+    p.add_argument("--update-endpoint", metavar="URL", help="where loads go, with --endpoint (default: the endpoint)")
+
+
+def _open(args: argparse.Namespace) -> Store:
+    """The store the command line names: ``--endpoint`` (+ ``--update-endpoint``) or ``--store``."""
+    return open_store(args.store, args.endpoint, args.update_endpoint)
+
+
+def _where(args: argparse.Namespace) -> str:
+    """The store as messages name it: the folder, or the endpoint without credentials or query string."""
+    if args.endpoint:
+        from orgkg.stores.remote import public_url
+
+        return public_url(args.endpoint)
+    return str(args.store)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,6 +138,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from orgkg.pipeline import build_graphs, stderr_progress
 
     started = time.perf_counter()
+    store = _open(args)  # a misconfigured store fails now, not after the build
     result = build_graphs(args.sources, keep_going=args.keep_going, progress=None if args.quiet else stderr_progress)
     texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
     report = validate_dataset(to_rdflib(result.graphs), texts)
@@ -123,23 +146,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"{summary_line(report)} (report: {reports[0]})", file=sys.stderr)
     if not report.conforms and not args.allow_violations:
         print(
-            f"orgkg build: the graph has SHACL violations; the store at {args.store} was left as it was "
+            f"orgkg build: the graph has SHACL violations; the store at {_where(args)} was left as it was "
             "(see the report, or use --allow-violations to store it anyway)",
             file=sys.stderr,
         )
         return EXIT_VIOLATIONS
-    store = EmbeddedStore(args.store)
     store.replace_graphs(result.graphs, drop_others=True)
     fill_cache(Cache(cache_folder(args)), result.documents)
     summary_text = ", ".join(f"{v} {k}" for k, v in result.summary().items())
-    print(f"built {args.store}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"built {_where(args)}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if result.skipped:
         print(f"skipped {len(result.skipped)} file(s):", *result.skipped, sep="\n  ", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    store = EmbeddedStore(args.store)
+    store = _open(args)
     if args.sparql:
         if args.name or args.param:
             raise QueryError("give either a query NAME with --param, or --sparql, not both")
@@ -162,7 +184,7 @@ def cmd_queries(_args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    store = EmbeddedStore(args.store)
+    store = _open(args)
     fmt = args.format
     if fmt in ("trig", "nquads"):
         sys.stdout.buffer.write(store.dump(fmt))
@@ -189,21 +211,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from api.main import create_app
+    from api.server import run
+    from api.settings import Settings
 
-    app = create_app(EmbeddedStore(args.store))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    settings = Settings()  # ORGKG_QUERY_TIMEOUT, ORGKG_ROW_LIMIT, ORGKG_WORKERS, ORGKG_CORS_ORIGINS …
+    run(create_app(_open(args), settings), host=args.host, port=args.port, settings=settings)
     return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    return run_update(args, EmbeddedStore(args.store), remove=False)
+    return run_update(args, _open(args), remove=False)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    return run_update(args, EmbeddedStore(args.store), remove=True)
+    return run_update(args, _open(args), remove=True)
 
 
 COMMANDS = {

@@ -9,8 +9,8 @@ from pathlib import Path
 import rdflib
 
 from orgkg.checks import summary_line, to_json, to_junit, validate_dataset
+from orgkg.stores import Store, open_store
 from orgkg.stores.base import StoreError
-from orgkg.stores.embedded import EmbeddedStore
 from orgkg.validate import format_text
 
 FILE_FORMATS = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads", ".ttl": "turtle", ".nt": "nt"}
@@ -31,15 +31,21 @@ def load_file(path: Path) -> rdflib.Dataset:
     return ds
 
 
-def load_store(store: Path) -> rdflib.Dataset:
+def load_store(store: Store | Path) -> rdflib.Dataset:
+    """A store's whole dataset (any backend, through the store interface's dump); a Path is an embedded store."""
+    source = open_store(store) if isinstance(store, Path) else store
     ds = rdflib.Dataset()
-    ds.parse(data=EmbeddedStore(store).dump("nquads"), format="nquads")
+    ds.parse(data=source.dump("nquads"), format="nquads")
     return ds
 
 
 def run_validate(args: argparse.Namespace) -> int:
     try:
-        data = load_file(args.file) if args.file else load_store(args.store)
+        data = (
+            load_file(args.file)
+            if args.file
+            else load_store(open_store(args.store, args.endpoint, args.update_endpoint))
+        )
     except (ValueError, StoreError) as exc:
         print(f"orgkg validate: {exc}", file=sys.stderr)
         return 2
