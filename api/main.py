@@ -33,12 +33,26 @@ from api.routes import (
     sparql,
     tasks,
     units,
+    uploads,
     validation,
 )
 from api.settings import Settings
 from orgkg.stores.base import Store
 
-ROUTERS = [health, sparql, organizations, units, leaders, tasks, documents, programmes, policies, search, validation]
+ROUTERS = [
+    health,
+    sparql,
+    organizations,
+    units,
+    leaders,
+    tasks,
+    documents,
+    uploads,
+    programmes,
+    policies,
+    search,
+    validation,
+]
 
 
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
@@ -64,13 +78,13 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.pool = pool
     problems.install(app)
-    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=["Accept", "Content-Type"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=["Link", "Orgkg-Truncated"],
         )
     for module in ROUTERS:

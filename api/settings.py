@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from orgkg.queries import QUERIES_DIR
@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=65_536, ge=1024, description="largest request body or URL accepted")
     reports: Path = Field(default=Path("build/reports"), description="folder of the last validation report")
     queries: Path = Field(default=QUERIES_DIR, description="folder of the named queries (*.rq)")
+    write_token: SecretStr | None = Field(
+        default=None, description="bearer token for POST/PUT/DELETE /documents; unset: write endpoints disabled"
+    )
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest document upload")
+    cache: Path | None = Field(
+        default=None, description="source cache for document updates (default: STORE/cache of an embedded store)"
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -203,6 +203,12 @@ def update(
             raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
         sha = hashlib.sha256(raw).hexdigest()
         if sha in by_sha:
+            same = by_sha[sha]
+            if same.source_file in change.removed:  # replaced by itself (PUT of the same bytes): keep it
+                change.removed.remove(same.source_file)
+                kept = cache.get(sha)
+                if kept is not None:
+                    corpus[document_key(kept)] = kept
             change.unchanged.append(path.name)
             continue
         cache.put_source(sha, raw, path)
