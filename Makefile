@@ -6,7 +6,7 @@ STORE  ?= build/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install java run build serve test shacl-report lint format clean virtuoso virtuoso-install virtuoso-stop
+.PHONY: install java run build serve test shacl-report lint format clean virtuoso virtuoso-install virtuoso-stop web-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ format: install
 # schemathesis fuzzes every API operation inside pytest (tests/test_api_schema.py), bounded per operation.
 API_FUZZ_EXAMPLES ?= 25
 
-test: install lint virtuoso-install
+test: install lint virtuoso-install web-test-deps
 	ORGKG_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(BIN)/pytest
 	$(MAKE) --no-print-directory shacl-report
 
@@ -69,6 +69,14 @@ virtuoso-stop:
 # Installed once, for the remote-store tests only; if apt cannot install it, those tests skip and say why.
 virtuoso-install:
 	@bash scripts/virtuoso.sh install || echo "warning: virtuoso-opensource-7 is not installed; the remote-store tests will skip"
+
+# Headless Chromium, its driver and a CJK font (screenshots) for the browser test (tests/test_web_e2e.py, Selenium); apt only if missing.
+# If apt cannot install them, that test skips and says why.
+web-test-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { \
+	  echo "installing chromium, chromium-driver and a Chinese font for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; } \
+	  || echo "warning: chromium/chromium-driver are not installed; the browser test will skip"
 
 clean:
 	@bash scripts/virtuoso.sh stop $(VIRTUOSO_DIR) 2>/dev/null || true  # its database lives under build/

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import problems
@@ -37,6 +38,8 @@ from api.routes import (
     validation,
 )
 from api.settings import Settings
+from api.web import STATIC
+from api.web import router as web_router
 from orgkg.stores.base import Store
 
 ROUTERS = [
@@ -90,6 +93,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(queries.build_router(settings.queries))
+    app.include_router(web_router)  # HTML pages at / and /ui/…, outside the OpenAPI document
+    app.mount("/ui/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(entities.router)  # last: /id/{path} dereferences whatever IRI path is left
     _document_schemas(app)
     return app
