@@ -6,7 +6,7 @@ STORE  ?= build/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install java run build serve test shacl-report lint format clean virtuoso virtuoso-install virtuoso-stop web-test-deps
+.PHONY: install java web-assets run build serve test shacl-report lint format clean virtuoso virtuoso-install virtuoso-stop web-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,25 @@ java:
 	  echo "installing a Java runtime for HermiT"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
-install: $(VENV)/.installed java
+install: $(VENV)/.installed java web-assets
+
+# The SPARQL editor of /ui/sparql (YASGUI: Yasqe editor + Yasr results), vendored from npm at build time into
+# api/web/static/vendor/ (built output, git-ignored; served from /ui/static/vendor/, no CDN). Exact version
+# pinned; done once per version (~5 s). If npm or the registry is unreachable: a warning, and /ui/sparql keeps
+# its plain <textarea> form.
+YASGUI_VERSION := 4.6.2
+WEB_VENDOR     := api/web/static/vendor
+
+web-assets: $(WEB_VENDOR)/.yasgui-$(YASGUI_VERSION)
+
+$(WEB_VENDOR)/.yasgui-$(YASGUI_VERSION):
+	@if command -v npm >/dev/null 2>&1 && timeout 120 npm install --prefix build/npm @zazuko/yasgui@$(YASGUI_VERSION) \
+	      --save-exact --ignore-scripts --no-audit --no-fund --fetch-retries=1 --loglevel=error \
+	    && test "$$(node -p 'require("./build/npm/node_modules/@zazuko/yasgui/package.json").version' 2>/dev/null)" = $(YASGUI_VERSION); then \
+	  mkdir -p $(WEB_VENDOR) && rm -f $(WEB_VENDOR)/.yasgui-* \
+	  && cp build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.js build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.css $(WEB_VENDOR)/ \
+	  && touch $@ && echo "vendored @zazuko/yasgui@$(YASGUI_VERSION) into $(WEB_VENDOR)"; \
+	else echo "warning: could not vendor @zazuko/yasgui@$(YASGUI_VERSION) from npm; /ui/sparql falls back to a plain textarea"; fi
 
 build: install
 	$(BIN)/orgkg build data --store $(STORE)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from api.web import pages
 from orgkg.stores.embedded import EmbeddedStore
 
 
@@ -71,6 +74,43 @@ def test_sparql_page_and_validation_page(client: TestClient) -> None:
     assert html.count("<tr><td>") == 3
     assert "error" in page(client, "/ui/sparql", 400, query="SELECT nonsense")
     assert "尚无验证报告" in page(client, "/ui/validation")
+
+
+def _assets(html: str) -> list[str]:
+    return re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", html)
+
+
+def test_sparql_page_gallery_and_local_assets_only(client: TestClient) -> None:
+    html = page(client, "/ui/sparql", query="SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+    assert "/ui/static/style.css" in _assets(html)
+    assert all(a.startswith("/ui/static/") for a in _assets(html)), _assets(html)  # no CDN, no other host
+    assert not re.search(r"\b(?:src|href)=\"(?:https?:)?//", html)
+    assert html.count('class="open-query"') == 9 and 'id="sparql-query-tasks-by-leader"' in html
+    assert "Tasks a leader supervises" in html and "<code>leader</code> (<code>?leaderKey</code>)" in html
+    assert 'href="/ui/sparql?query=%23%2B' in html  # each gallery query opens in the editor by its URL
+    assert "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1</textarea>" in html  # the URL's query fills the form/editor
+
+
+def test_sparql_page_loads_the_vendored_editor(client: TestClient) -> None:
+    if not pages.editor_available():
+        pytest.skip(f"YASGUI is not vendored in {pages.VENDOR} (run `make web-assets`; it needs the npm registry)")
+    html = page(client, "/ui/sparql", query="ASK {}")
+    assert 'id="sparql-editor"' in html and 'id="sparql-config"' in html and 'id="sparql-plain"' in html
+    assert {"/ui/static/vendor/yasgui.min.js", "/ui/static/vendor/yasgui.min.css", "/ui/static/sparql.js"} <= set(
+        _assets(html)
+    )
+    assert '"query": "ASK {}"' in html and '"okg": "https://w3id.org/orgkg/ontology#"' in html
+    for asset in ("vendor/yasgui.min.js", "vendor/yasgui.min.css", "sparql.js", "sparql.css"):
+        assert client.get(f"/ui/static/{asset}").status_code == 200, asset
+
+
+def test_sparql_page_without_the_editor_is_the_plain_form(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "VENDOR", tmp_path)  # as if npm was unreachable at build time
+    html = page(client, "/ui/sparql")
+    assert 'id="sparql-editor"' not in html and "vendor/" not in html and "sparql.js" not in html
+    assert '<textarea name="query"' in html and html.count('class="open-query"') == 9
 
 
 def test_language_switch_is_remembered(seed_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> None:

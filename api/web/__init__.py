@@ -6,5 +6,8 @@ No CDN and no build step: one small stylesheet in ``static/``.
 """
 
 from api.web.pages import STATIC, router
+from api.web.pictures import router as pictures_router
+
+router.include_router(pictures_router)  # /ui/pictures/…
 
 __all__ = ["STATIC", "router"]

@@ -23,9 +23,12 @@ from orgkg.corpus import Cache, read_source_named
 from orgkg.queries import QueryError, load_queries
 from orgkg.source import SourceError, read_source
 from orgkg.stores.base import Store
+from orgkg.vocab import PREFIXES
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
+VENDOR = STATIC / "vendor"  # YASGUI, vendored from npm by `make web-assets` (git-ignored); absent → plain form
+EDITOR_ASSETS = ("yasgui.min.js", "yasgui.min.css")
 DATA = HERE.parent.parent / "data"  # the seed documents, where a store built from data/ finds its texts
 COOKIE = "orgkg_lang"
 SPARQL_JSON = "application/sparql-results+json"
@@ -179,6 +182,7 @@ async def home(request: Request, settings: Annotated[Settings, Depends(get_setti
         gallery=gallery,
         sparql=EXAMPLE_SPARQL,
         organizations=[ref_link(o)[0] for o in orgs],
+        plans={ref_link(o)[0].text: o.get("documents", 0) for o in orgs},
         documents=[ref_link(d)[0] for d in docs],
         programmes=[ref_link(p)[0] for p in programmes if not p.get("broader")],
     )
@@ -274,10 +278,46 @@ async def query_csv(name: str, request: Request) -> Response:
     )
 
 
+def editor_available() -> bool:
+    """Whether ``make web-assets`` vendored the SPARQL editor (YASGUI) into ``static/vendor/``."""
+    return all((VENDOR / name).is_file() for name in EDITOR_ASSETS)
+
+
+def sparql_gallery(settings: Settings) -> list[dict[str, Any]]:
+    """The named queries for the SPARQL page: summary, description, parameters, and the query text."""
+    try:
+        queries = load_queries(settings.queries).values()
+    except QueryError:
+        return []
+    return [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "description": q.description,
+            "parameters": [
+                {"name": p.name, "variable": p.variable, "required": p.required, "description": p.description}
+                for p in q.parameters
+            ],
+            "text": q.text,
+            "href": f"/ui/sparql?{urlencode({'query': q.text})}",
+        }
+        for q in queries
+    ]
+
+
 @router.get("/ui/sparql", response_class=HTMLResponse)
-async def sparql(request: Request) -> Response:
-    """Any SELECT or ASK, shown as a table; the query travels in the URL, so the page can be shared."""
+async def sparql(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> Response:
+    """Any SELECT or ASK, shown as a table; the query travels in the URL, so the page can be shared.
+
+    With the vendored YASGUI the same page becomes an editor (highlighting, prefix completion, results table
+    with CSV download) over ``/sparql``; without JavaScript or the vendored files it stays a plain form.
+    """
     text = request.query_params.get("query", "").strip() or EXAMPLE_SPARQL
+    page: dict[str, Any] = {
+        "gallery": sparql_gallery(settings),
+        "editor": editor_available(),
+        "editor_config": {"endpoint": "/sparql", "prefixes": PREFIXES, "query": text},
+    }
     table: Table | None = None
     answer: str | None = None
     if request.query_params.get("query"):
@@ -285,7 +325,14 @@ async def sparql(request: Request) -> Response:
             r = await api(request, "/sparql", {"query": text}, accept=f"{SPARQL_JSON}, text/turtle;q=0.5")
         except ApiError as exc:
             return render(
-                request, "sparql.html", status=exc.status, text=text, table=None, answer=None, error=exc.detail
+                request,
+                "sparql.html",
+                status=exc.status,
+                text=text,
+                table=None,
+                answer=None,
+                error=exc.detail,
+                **page,
             )
         if r.headers.get("content-type", "").startswith(SPARQL_JSON):
             body = r.json()
@@ -295,7 +342,7 @@ async def sparql(request: Request) -> Response:
                 table = results_table(translate("results", lang_of(request)), body)
         else:
             answer = r.text
-    return render(request, "sparql.html", text=text, table=table, answer=answer, error=None)
+    return render(request, "sparql.html", text=text, table=table, answer=answer, error=None, **page)
 
 
 # ---------------------------------------------------------------------------------------------- task pages
@@ -444,6 +491,18 @@ async def document_page(
 # ------------------------------------------------------------------------------------------- other pages
 
 
+def picture_links(picture: str, lang: str, *, years: list[int] | None = None, **params: str) -> list[Link]:
+    """A link to a picture of the entity (``/ui/pictures/…``); a comparison needs two years."""
+    names = {"network": ("职责网络图", "Responsibility network"), "programme": ("结构图", "Tree")}
+    if picture == "compare":
+        if years is None or len(set(years)) < 2:
+            return []
+        params |= {"from": str(min(years)), "to": str(max(years))}
+        names["compare"] = (f"{min(years)}–{max(years)} 分管对比图", f"Leaders {min(years)}–{max(years)}")
+    text = names[picture][0 if lang == "zh" else 1]
+    return [Link(text, f"/ui/pictures/{picture}?{urlencode(params)}")]
+
+
 def task_rows_by_year(
     items: list[dict[str, Any]], lang: str, units: Mapping[str, list[Link]] | None = None
 ) -> list[Table]:
@@ -502,6 +561,7 @@ async def leader_page(org: str, name: str, request: Request, lookup: Annotated[L
         facts=facts,
         tables=task_rows_by_year(tasks, lang, units),
         json=leader["href"],
+        pictures=picture_links("compare", lang, organization=org, years=leader.get("years") or []),
     )
 
 
@@ -543,7 +603,15 @@ async def organization_page(org: str, request: Request) -> Response:
     )
     table.rows = [[ref_link(u), [Link(u.get("kind") or "")], [Link(str(u.get("tasks", 0)))]] for u in units]
     facts = [(translate("aliases", lang), [Link(a) for a in found.get("aliases", [])])]
-    return render(request, "entity.html", heading=found["label"], facts=facts, tables=[table], json=found["href"])
+    return render(
+        request,
+        "entity.html",
+        heading=found["label"],
+        facts=facts,
+        tables=[table],
+        json=found["href"],
+        pictures=picture_links("network", lang, organization=org),
+    )
 
 
 @router.get("/ui/programmes/{name}", response_class=HTMLResponse)
@@ -587,6 +655,7 @@ async def programme_page(name: str, request: Request) -> Response:
         tables=[table],
         json=found["href"],
         tree=tree(found["iri"], found["label"], None),
+        pictures=picture_links("programme", lang, programme=name),
     )
 
 

@@ -54,6 +54,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "value": ("值", "Value"),
     "no_report": ("尚无验证报告", "No validation report yet"),
     "parameters": ("参数", "Parameters"),
+    "open_in_editor": ("在编辑器中打开", "Open in editor"),
+    "editor_hint": (
+        "Ctrl+Enter 运行；输入 okg: 等前缀自动补全；结果可表格查看并下载 CSV；分享按钮生成本查询的网址。",
+        "Ctrl+Enter runs; prefixes such as okg: complete; results show as a table with CSV download; "
+        "the share button gives this query's address.",
+    ),
     "optional": ("可选", "optional"),
     "error": ("出错了", "Something went wrong"),
     "none": ("无", "none"),
