@@ -264,6 +264,20 @@ def mentions_service(text: str) -> bool:
     return "service" in code.lower()
 
 
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset (FROM / FROM NAMED) in its code.
+
+    A store then answers over that dataset instead of the union of all graphs (SPARQL 1.1 §13.2).
+
+    >>> declares_dataset("SELECT * FROM <http://g> { ?s ?p ?o }"), declares_dataset('SELECT ?from { ?s ?p "FROM" }')
+    (True, False)
+    """
+    return bool(_FROM.search(_SAFE_REGION.sub(" ", text)))
+
+
 # results --------------------------------------------------------------------------------------------------
 def solutions_json(variables: Sequence[str], rows: Iterable[Mapping[str, Mapping[str, str]]]) -> bytes:
     """SPARQL 1.1 Query Results JSON for rows of SPARQL JSON terms."""

@@ -339,3 +339,14 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORGKG_CORS_ORIGINS", "https://a.example, https://b.example")
     s = Settings()
     assert (s.query_timeout, s.row_limit, s.cors_origins) == (2.5, 77, ["https://a.example", "https://b.example"])
+
+
+def test_from_names_the_dataset(client: TestClient) -> None:
+    """A query's own FROM is honoured (the union of all graphs is only the default when it names none)."""
+    count = "SELECT (COUNT(DISTINCT ?t) AS ?n) {} WHERE {{ ?t a <https://w3id.org/orgkg/ontology#Task> }}"
+    everything = client.get("/sparql", params={"query": count.format("")}).json()
+    only_2022 = client.get(
+        "/sparql", params={"query": count.format("FROM <https://w3id.org/orgkg/graph/doc/国开发-2022-1号>")}
+    ).json()
+    assert everything["results"]["bindings"][0]["n"]["value"] == "98"
+    assert only_2022["results"]["bindings"][0]["n"]["value"] == "39"

@@ -107,7 +107,9 @@ class EmbeddedStore:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract."""
         store = self._open()
         try:
-            result = store.query(query, use_default_graph_as_union=True)
+            # The union of all graphs is the default graph unless the query names its own dataset: pyoxigraph's
+            # union option would otherwise override FROM.
+            result = store.query(query, use_default_graph_as_union=not protocol.declares_dataset(query))
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
