@@ -99,3 +99,11 @@ web-test-deps:
 clean:
 	@bash scripts/virtuoso.sh stop $(VIRTUOSO_DIR) 2>/dev/null || true  # its database lives under build/
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (bench/run.py): synthetic corpus at ≈10^4–10^5 triples (add BENCH_ARGS=--large for ≈10^6); writes
+# bench/results/<date>.json and docs/benchmarks.md. matplotlib (the plot) comes from the `bench` extra.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]' || echo "warning: could not install the bench extra; no plot"
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,453 @@
+"""The benchmark harness: ``make bench`` → ``python -m bench.run [--large] [--repeats N]``.
+
+For each size (≈10^4, ≈3·10^4 and ≈10^5 triples; ≈10^6 with ``--large``) a fresh subprocess generates the
+synthetic corpus (bench.corpus), then, ``repeats`` times, builds the graphs end to end without SHACL
+(orgkg.pipeline.build_graphs: extract + resolve + map) and loads them into a fresh embedded store
+(EmbeddedStore.replace_graphs); it records the stage seconds (BuildResult.seconds), the process's peak RSS
+after each stage (resource.getrusage maxrss: a high-water mark, so a stage's figure is the peak up to and
+including it), and the p50/p95 latency of four named queries on the embedded store and on an rdflib
+in-memory Dataset (default_union) holding the same quads, asked the same query text with the same VALUES
+bindings. The parent writes ``bench/results/<date>.json``, a plot, and ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+DEFAULT_TARGETS = (10_000, 30_000, 100_000)
+LARGE_TARGET = 1_000_000
+QUERIES = ("tasks-by-leader", "tasks-by-unit", "leaders", "portfolio-changes")
+MIN_RUNS, MAX_RUNS = 3, 30
+QUERY_BUDGET_S = 15.0  # per (query, backend): stop repeating once this is spent and MIN_RUNS are done
+SINGLE_RUN_CAP_S = 60.0  # one run slower than this is not repeated (the rdflib baseline at 10^6)
+PREDICTED_CAP_S = 60.0  # a query predicted slower than this at the next size is not timed there
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    pos = (len(ordered) - 1) * q
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "runs": len(values),
+    }
+
+
+# the worker: one size, in its own process -------------------------------------------------------------
+def _query_params(docs: list[Any]) -> dict[str, list[dict[str, str]]]:
+    """Parameter sets that exist in the corpus, spread over organizations (deterministic)."""
+    leaders: list[str] = []
+    units: list[str] = []
+    for d in docs:
+        for t in d.tasks:
+            for role, kind, name in t.responsibilities:
+                if kind == "person" and role == "supervisor" and name not in leaders:
+                    leaders.append(name)
+                if kind == "unit" and name not in units:
+                    units.append(name)
+    years = sorted({d.year for d in docs})
+    pairs = list(itertools.pairwise(years)) or [(years[0], years[0])]
+    step = max(1, len(leaders) // 10)
+    return {
+        "tasks-by-leader": [{"leader": n} for n in leaders[::step][:10]],
+        "tasks-by-unit": [{"unit": n} for n in units[:10]],
+        "leaders": [{}],
+        "portfolio-changes": [{"from": str(a), "to": str(b)} for a, b in pairs],
+    }
+
+
+def _time_queries(run: Any, texts: list[str]) -> list[float]:
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < MAX_RUNS:
+        t0 = time.perf_counter()
+        run(texts[len(times) % len(texts)])
+        elapsed = time.perf_counter() - t0
+        times.append(elapsed)
+        spent += elapsed
+        if elapsed > SINGLE_RUN_CAP_S or (len(times) >= MIN_RUNS and spent > QUERY_BUDGET_S):
+            break
+    return times
+
+
+def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    from pyoxigraph import RdfFormat, serialize
+
+    from bench.corpus import write_corpus
+    from orgkg.pipeline import build_graphs
+    from orgkg.queries import get_query
+    from orgkg.stores.base import with_values
+    from orgkg.stores.embedded import EmbeddedStore
+
+    rss: dict[str, float] = {"start": _maxrss_mib()}
+    tmp = Path(tempfile.mkdtemp(prefix="orgkg-bench-"))
+    try:
+        docs = write_corpus(tmp / "corpus", seed, docs_count)
+        rss["corpus"] = _maxrss_mib()
+        builds: list[dict[str, float]] = []
+        loads: list[float] = []
+        summary: dict[str, int] = {}
+        store = EmbeddedStore(tmp / "store")
+        result = None
+        for i in range(repeats):
+            result = None  # drop the previous repeat's graphs before building again
+            t0 = time.perf_counter()
+            result = build_graphs([tmp / "corpus"])
+            total = time.perf_counter() - t0
+            builds.append({"total": total, **result.seconds})
+            if i == 0:
+                rss["build"] = _maxrss_mib()
+                summary = result.summary()
+            shutil.rmtree(tmp / "store", ignore_errors=True)
+            store = EmbeddedStore(tmp / "store")
+            t0 = time.perf_counter()
+            store.replace_graphs(result.graphs, drop_others=True)
+            loads.append(time.perf_counter() - t0)
+            if i == 0:
+                rss["load"] = _maxrss_mib()
+        assert result is not None
+        quads = [q for g in result.graphs.values() for q in g]
+        nquads = serialize(quads, format=RdfFormat.N_QUADS)
+        assert nquads is not None
+        result = None
+        del quads
+
+        import rdflib
+
+        t0 = time.perf_counter()
+        dataset = rdflib.Dataset(default_union=True)
+        dataset.parse(data=nquads, format="nquads")
+        rdflib_load = time.perf_counter() - t0
+        del nquads
+        if len(dataset) != summary["triples"]:
+            raise SystemExit(f"rdflib holds {len(dataset)} quads, orgkg built {summary['triples']}")
+
+        params = _query_params(docs)
+        queries: dict[str, Any] = {}
+        for name in QUERIES:
+            if name in skip:
+                queries[name] = {"skipped": "one run predicted to exceed the cap (superlinear at the size below)"}
+                continue
+            q = get_query(name)
+            texts = [with_values(q.text, q.bindings(p)) for p in params[name]]
+            rows_ox = [len(store.select(t).bindings) for t in texts]
+            rows_rdf = [len(list(dataset.query(t))) for t in texts[:1]]  # warm-up + row check on the first
+            if rows_rdf[0] != rows_ox[0]:
+                raise SystemExit(f"{name}: rdflib answers {rows_rdf[0]} rows, the embedded store {rows_ox[0]}")
+            ox = _time_queries(lambda t: store.select(t), texts)
+            rdf = _time_queries(lambda t: list(dataset.query(t)), texts)
+            queries[name] = {
+                "parameter_sets": len(texts),
+                "rows_mean": statistics.mean(rows_ox),
+                "embedded": {"p50": _percentile(ox, 0.5), "p95": _percentile(ox, 0.95), "runs": len(ox)},
+                "rdflib": {"p50": _percentile(rdf, 0.5), "p95": _percentile(rdf, 0.95), "runs": len(rdf)},
+                "ratio_p50": _percentile(rdf, 0.5) / _percentile(ox, 0.5),
+            }
+        rss["queries"] = _maxrss_mib()
+        stages = {k: _spread([b[k] for b in builds]) for k in builds[0]}
+        return {
+            "documents": docs_count,
+            "summary": summary,
+            "build": stages,
+            "load": _spread(loads),
+            "documents_per_s": {
+                "build": docs_count / stages["total"]["median"],
+                "load": docs_count / statistics.median(loads),
+            },
+            "rdflib_load_s": rdflib_load,
+            "peak_rss_mib": rss,
+            "queries": queries,
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# the parent ------------------------------------------------------------------------------------------
+def _run_worker(docs: int, seed: int, repeats: int, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "bench.run", "--worker", str(docs), "--seed", str(seed), "--repeats", str(repeats)]
+    out = subprocess.run(
+        cmd + [a for name in sorted(skip) for a in ("--skip", name)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return data
+
+
+def _predicted_too_slow(done: list[dict[str, Any]], target: int) -> frozenset[str]:
+    """Queries whose slower backend, extrapolated quadratically from the last size, would exceed the cap.
+
+    Queries cannot be interrupted in-process (pyoxigraph evaluates in Rust), so a runaway query is avoided
+    rather than timed out. Quadratic, because portfolio-changes grew faster than linearly in trials.
+    """
+    if not done:
+        return frozenset()
+    last = done[-1]
+    factor = (target / last["summary"]["triples"]) ** 2
+    slow = set()
+    for name, q in last["queries"].items():
+        if "skipped" in q or max(q["embedded"]["p50"], q["rdflib"]["p50"]) * factor > PREDICTED_CAP_S:
+            slow.add(name)
+    return frozenset(slow)
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kib = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": metadata.version("pyoxigraph"),
+        "rdflib": metadata.version("rdflib"),
+    }
+
+
+def _slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(cost) against log(size)."""
+    if len(points) < 2:
+        return None
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else None
+
+
+def _plot(sizes: list[dict[str, Any]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    triples = [s["summary"]["triples"] for s in sizes]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, key in (("build (extract+resolve+map)", "build"), ("store load", "load")):
+        ys = [s["build"]["total"]["median"] if key == "build" else s["load"]["median"] for s in sizes]
+        ax.loglog(triples, ys, marker="o", label=label)
+    ax.set_xlabel("triples")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title("orgkg: cost vs size (synthetic corpus)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True
+
+
+def _fmt(x: float) -> str:
+    return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def markdown(report: dict[str, Any], plot: str | None) -> str:
+    m = report["machine"]
+    sizes = report["sizes"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`bench/run.py`); raw figures in "
+        f"[`bench/results/{report['date']}.json`](../bench/results/{report['date']}.json). Re-run to refresh; "
+        "`--large` adds ≈10^6 triples.",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB memory, {m['platform']}; "
+        f"Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}.",
+        "",
+        "Corpus: `bench/corpus.py`, seed "
+        f"{report['seed']}: synthetic work plans in the six layouts the extractor reads (2020 field lines, 2022 "
+        "校领导 tags with pairs and joint leads, Jinan 责任单位 tags, Hubei 责任部门 tags, 牵头单位/责任单位 lines, "
+        "pipe tables), one national, provincial and city organizations, four yearly plans each. Before measuring, "
+        "one document of each layout is read back with orgkg's extractor and must give the tasks and "
+        "responsibilities it was written with.",
+        "",
+        f"Each size runs in its own process; build and load are repeated {report['repeats']} times (median, "
+        "[min–max]). Build is `orgkg.pipeline.build_graphs` end to end **without SHACL**; load is "
+        "`EmbeddedStore.replace_graphs` into an empty store (including flush and optimize). Peak RSS is "
+        "`getrusage` maxrss, a high-water mark: each stage's figure is the peak up to the end of that stage.",
+        "",
+        "## Build and load",
+        "",
+        "| triples | docs | tasks | build total | extract | resolve | map | build docs/s | load | load docs/s "
+        "| peak RSS MiB (corpus / build / load / queries) |",
+        "|---:|---:|---:|---|---|---|---|---:|---|---:|---|",
+    ]
+
+    def cell(s: dict[str, float]) -> str:
+        return f"{_fmt(s['median'])} [{_fmt(s['min'])}–{_fmt(s['max'])}]"
+
+    for s in sizes:
+        b, r = s["build"], s["peak_rss_mib"]
+        lines.append(
+            f"| {s['summary']['triples']:,} | {s['documents']} | {s['summary']['tasks']:,} | {cell(b['total'])} "
+            f"| {_fmt(b['extract']['median'])} | {_fmt(b['resolve']['median'])} | {_fmt(b['map']['median'])} "
+            f"| {s['documents_per_s']['build']:.1f} | {cell(s['load'])} | {s['documents_per_s']['load']:.1f} "
+            f"| {r['corpus']:.0f} / {r['build']:.0f} / {r['load']:.0f} / {r['queries']:.0f} |"
+        )
+    slopes = report["slopes"]
+    lines += [
+        "",
+        "Slope of log(cost) against log(triples), least squares over the sizes above (1 = linear): "
+        + ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} n/a" for k, v in slopes.items())
+        + ".",
+        "",
+    ]
+    if plot:
+        lines += [f"![cost vs size, log-log](../bench/results/{plot})", ""]
+    lines += [
+        "## Named-query latency: embedded store vs rdflib in memory",
+        "",
+        "In-process, same query text with the same `VALUES` bindings (`orgkg.stores.base.with_values`), "
+        "parameter sets drawn from the corpus and cycled; rdflib is a `Dataset(default_union=True)` holding the "
+        "same quads. Ratio = rdflib p50 / embedded p50, both measured in the same run (higher: the embedded "
+        f"store is faster). Runs per cell: at least {MIN_RUNS}, until {QUERY_BUDGET_S:.0f} s are spent (max "
+        f"{MAX_RUNS}).",
+        "",
+        "| triples | query | rows (mean) | embedded p50 / p95 | rdflib p50 / p95 | ratio (p50) | runs (emb/rdflib) |",
+        "|---:|---|---:|---|---|---:|---|",
+    ]
+    for s in sizes:
+        for name, q in s["queries"].items():
+            if "skipped" in q:
+                lines.append(f"| {s['summary']['triples']:,} | {name} | – | not timed: {q['skipped']} | | | |")
+                continue
+            e, r = q["embedded"], q["rdflib"]
+            lines.append(
+                f"| {s['summary']['triples']:,} | {name} | {q['rows_mean']:.1f} | {_fmt(e['p50'])} / {_fmt(e['p95'])} "
+                f"| {_fmt(r['p50'])} / {_fmt(r['p95'])} | {q['ratio_p50']:.1f}× | {e['runs']}/{r['runs']} |"
+            )
+    lines += [
+        "",
+        "## Goals of issue 8 these figures address",
+        "",
+        "| goal | status |",
+        "|---|---|",
+        "| build cost end to end (extract, resolve, map) and how it grows with size | measured above (without SHACL) |",
+        "| store load into the embedded store | measured above |",
+        "| memory per stage | measured above (high-water marks) |",
+        "| named-query latency, embedded store vs an rdflib baseline | measured above (in-process) |",
+        "| SHACL validation at scale | not measured yet |",
+        "| the HTTP API under load | not measured yet |",
+        "| a Virtuoso (remote store) backend | not measured yet |",
+        "| adding one document to a large store (`orgkg add`) | not measured yet |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--large", action="store_true", help="add ≈10^6 triples")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--worker", type=int, metavar="DOCS", help=argparse.SUPPRESS)
+    ap.add_argument("--skip", action="append", default=[], help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker is not None:
+        print(json.dumps(worker(args.worker, args.seed, args.repeats, frozenset(args.skip)), ensure_ascii=False))
+        return 0
+
+    from bench.corpus import self_check
+
+    problems = self_check(args.seed)
+    if problems:
+        print("self-check failed: the extractor does not read the synthetic layouts back:", *problems, sep="\n  ")
+        return 1
+    print("self-check: every layout reads back as written", flush=True)
+
+    # triples per document, from a small pilot build (the ontology graph is a fixed part)
+    from orgkg.pipeline import ontology_quads
+
+    pilot_docs = 8
+    pilot = _run_worker(pilot_docs, args.seed, 1)
+    fixed = len(ontology_quads())
+    per_doc = (pilot["summary"]["triples"] - fixed) / pilot_docs
+    targets = [*DEFAULT_TARGETS, *((LARGE_TARGET,) if args.large else ())]
+    sizes: list[dict[str, Any]] = []
+    for target in targets:
+        docs = max(1, round((target - fixed) / per_doc))
+        repeats = args.repeats if target < LARGE_TARGET else max(1, min(args.repeats, 2))
+        print(f"≈{target:,} triples: {docs} documents, {repeats} repeats …", flush=True)
+        t0 = time.perf_counter()
+        skip = _predicted_too_slow(sizes, target)
+        if skip:
+            print(f"  not timing {', '.join(sorted(skip))}: one run predicted over {PREDICTED_CAP_S:.0f} s", flush=True)
+        sizes.append(_run_worker(docs, args.seed, repeats, skip))
+        print(f"  {sizes[-1]['summary']['triples']:,} triples, done in {time.perf_counter() - t0:.0f} s", flush=True)
+
+    today = dt.date.today().isoformat()
+    slopes = {
+        "build": _slope([(s["summary"]["triples"], s["build"]["total"]["median"]) for s in sizes]),
+        "extract": _slope([(s["summary"]["triples"], s["build"]["extract"]["median"]) for s in sizes]),
+        "resolve": _slope([(s["summary"]["triples"], s["build"]["resolve"]["median"]) for s in sizes]),
+        "map": _slope([(s["summary"]["triples"], s["build"]["map"]["median"]) for s in sizes]),
+        "load": _slope([(s["summary"]["triples"], s["load"]["median"]) for s in sizes]),
+    }
+    report = {
+        "date": today,
+        "seed": args.seed,
+        "repeats": args.repeats,
+        "machine": machine(),
+        "sizes": sizes,
+        "slopes": slopes,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{today}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    plot_name = f"{today}-cost-vs-size.png"
+    plotted = _plot(sizes, RESULTS / plot_name)
+    DOC.write_text(markdown(report, plot_name if plotted else None), encoding="utf-8")
+    print(f"wrote {RESULTS / f'{today}.json'}, {DOC}" + (f", {RESULTS / plot_name}" if plotted else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
