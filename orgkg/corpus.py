@@ -183,6 +183,7 @@ def update(
     stored = stored_documents(store)
     by_sha = {d.sha256: d for d in stored}
     corpus: dict[str, ExtractedDocument] = {}  # document key → records
+    stored_keys: list[str] = []
     for d in stored:
         doc = cache.get(d.sha256)
         if doc is None:
@@ -191,6 +192,7 @@ def update(
                 "rebuild the store with `orgkg build` (which fills the cache) before adding documents"
             )
         corpus[document_key(doc)] = doc
+        stored_keys.append(document_key(doc))
     for ref in remove:
         target = find_document(stored, ref)
         key = next(k for k, doc in corpus.items() if doc.source.sha256 == target.sha256)
@@ -228,7 +230,7 @@ def update(
             continue
         if quads_fingerprint(quads) != graph_fingerprint(store, graph):
             writes[graph] = quads
-    gone = {iris.document_graph(key).value for key in _keys_of(stored, cache)} - {g.value for g in result.graphs}
+    gone = {iris.document_graph(key).value for key in stored_keys} - {g.value for g in result.graphs}
     for g in sorted(gone):
         writes[NamedNode(g)] = []
     if check is not None and not check(result, set(writes)):
@@ -241,15 +243,6 @@ def update(
 
 def _graph_names(store: Store) -> set[str]:
     return set(store.graph_names())
-
-
-def _keys_of(stored: Sequence[StoredDocument], cache: Cache) -> list[str]:
-    keys = []
-    for d in stored:
-        doc = cache.get(d.sha256)
-        if doc is not None:
-            keys.append(document_key(doc))
-    return keys
 
 
 def fill_cache(cache: Cache, documents: Iterable[ExtractedDocument]) -> None:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api import pinyin
-from api.lookup import SEP, Lookup, Paging, entity_iri, ref, task_row, to_int
+from api.lookup import RESPONSIBILITY_ROWS, SEP, Lookup, Paging, entity_iri, ref, task_row, to_int
 from api.models import Leader, Page, Post, TaskRow
 from api.problems import ProblemError
 from api.routes.organizations import RDF
 from api.routes.units import Year
+from orgkg.vocab import OKG_NS
 
 router = APIRouter(tags=["lookup"])
 
@@ -41,28 +42,6 @@ WHERE {
   OPTIONAL { ?m okg:attestedOn ?date }
 }
 ORDER BY ?person ?date ?role
-"""
-
-SUPERVISED = """
-SELECT DISTINCT ?task ?title ?year ?ordinal ?document ?documentTitle ?role ?agent ?agentLabel ?quote ?start
-WHERE {
-  ?resp prov:agent ?agent ;
-        okg:role okg:SupervisingLeader ;
-        prov:wasDerivedFrom ?excerpt .
-  ?excerpt oa:hasSelector ?quoteSel, ?posSel .
-  ?quoteSel oa:exact ?quote .
-  ?posSel oa:start ?start .
-  ?task okg:qualifiedResponsibility ?resp ;
-        dcterms:title ?title ;
-        okg:planYear ?year ;
-        okg:ordinal ?ordinal ;
-        okg:inDocument ?document .
-  ?document dcterms:title ?documentTitle .
-  okg:SupervisingLeader rdfs:label ?role .
-  FILTER(LANG(?role) = "en")
-  OPTIONAL { ?agent skos:prefLabel ?agentLabel }
-}
-ORDER BY ?year ?ordinal ?task
 """
 
 
@@ -139,8 +118,12 @@ def leader_tasks(
     """One row per supervised task (optionally of one plan year), oldest plan first."""
     media = lookup.media_type()
     iri = entity_iri("leaders", org, name)
-    bindings: dict[str, str | int] = {"agent": iri} if year is None else {"agent": iri, "year": year}
-    rows, found = lookup.rows_many([(SUPERVISED, bindings), ("SELECT ?p WHERE { ?p a foaf:Person }", {"p": iri})])
+    bindings: dict[str, str | int] = {"agent": iri, "roleIri": OKG_NS + "SupervisingLeader"}
+    if year is not None:
+        bindings["year"] = year
+    rows, found = lookup.rows_many(
+        [(RESPONSIBILITY_ROWS, bindings), ("SELECT ?p WHERE { ?p a foaf:Person }", {"p": iri})]
+    )
     if not found:
         raise ProblemError(404, "Not Found", f"no person with id {org}/{name}")
     page = Page[TaskRow](**lookup.page([task_row(r) for r in rows], paging))
