@@ -104,7 +104,8 @@ def _time_queries(run: Any, texts: list[str]) -> list[float]:
 def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     from pyoxigraph import RdfFormat, serialize
 
-    from bench.corpus import write_corpus
+    from bench.corpus import document, write_corpus
+    from orgkg.corpus import Cache, fill_cache
     from orgkg.pipeline import build_graphs
     from orgkg.queries import get_query
     from orgkg.stores.base import with_values
@@ -137,6 +138,7 @@ def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = froz
             if i == 0:
                 rss["load"] = _maxrss_mib()
         assert result is not None
+        fill_cache(Cache(tmp / "store" / "cache"), result.documents)
         quads = [q for g in result.graphs.values() for q in g]
         nquads = serialize(quads, format=RdfFormat.N_QUADS)
         assert nquads is not None
@@ -175,6 +177,12 @@ def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = froz
                 "ratio_p50": _percentile(rdf, 0.5) / _percentile(ox, 0.5),
             }
         rss["queries"] = _maxrss_mib()
+        # the incremental path: `orgkg add` of one more document (the next one the generator would write)
+        extra = document(seed, docs_count)
+        held = tmp / extra.file_name
+        held.write_text(extra.text, encoding="utf-8")
+        incremental = _add_one(store, tmp / "store" / "cache", held)
+        rss["add"] = _maxrss_mib()
         stages = {k: _spread([b[k] for b in builds]) for k in builds[0]}
         return {
             "documents": docs_count,
@@ -186,11 +194,39 @@ def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = froz
                 "load": docs_count / statistics.median(loads),
             },
             "rdflib_load_s": rdflib_load,
+            "add_one": incremental,
             "peak_rss_mib": rss,
             "queries": queries,
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _add_one(store: Any, cache_dir: Path, path: Path) -> dict[str, Any]:
+    """Add one document to the built store as `orgkg add` does (its validation gate included), by stage."""
+    from orgkg.checks import validate_dataset
+    from orgkg.corpus import Cache, update
+    from orgkg.graphs import to_rdflib
+
+    verdict: dict[str, Any] = {}
+
+    def check(result: Any, graphs: set[Any]) -> bool:  # the gate of orgkg.cli_corpus.run_update
+        texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
+        report = validate_dataset(to_rdflib(result.graphs), texts, only={g.value for g in graphs})
+        verdict["violations"] = sum(1 for r in report.results if r.severity == "Violation")
+        return bool(report.conforms)
+
+    t0 = time.perf_counter()
+    change = update(store, Cache(cache_dir), add=[path], check=check)
+    total = time.perf_counter() - t0
+    if change.added != [path.name]:
+        raise SystemExit(f"adding {path.name} did not add it: {change}")
+    return {
+        "seconds": total,
+        "stages": change.seconds,
+        "graphs_written": len(change.graphs_written),
+        "violations": verdict.get("violations"),
+    }
 
 
 # the parent ------------------------------------------------------------------------------------------
@@ -365,6 +401,33 @@ def markdown(report: dict[str, Any], plot: str | None) -> str:
                 f"| {s['summary']['triples']:,} | {name} | {q['rows_mean']:.1f} | {_fmt(e['p50'])} / {_fmt(e['p95'])} "
                 f"| {_fmt(r['p50'])} / {_fmt(r['p95'])} | {q['ratio_p50']:.1f}× | {e['runs']}/{r['runs']} |"
             )
+    lines += [
+        "",
+        "## Adding one document to a built store (`orgkg add`)",
+        "",
+        "The next document the generator would write, added to the store of each size with "
+        "`orgkg.corpus.update` and the same validation gate as `orgkg add` (its SHACL check of the changed "
+        "graphs). One run per size; stages from `Change.seconds`: read (the cached records of the stored "
+        "documents), extract (the new one), map (resolve and map the whole corpus again), compare (which "
+        "graphs changed: fingerprints of the new quads and of the stored graphs), check (SHACL of the changed "
+        "graphs), write (a new store generation).",
+        "",
+        "| triples in store | add total | read | extract | map | compare | check (SHACL) | write | graphs written |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in sizes:
+        a = s.get("add_one")
+        if not a:
+            continue
+        st = a["stages"]
+        lines.append(
+            f"| {s['summary']['triples']:,} | {_fmt(a['seconds'])} | "
+            + " | ".join(_fmt(st.get(k, 0.0)) for k in ("read", "extract", "map", "compare", "check", "write"))
+            + f" | {a['graphs_written']} |"
+        )
+    add_slope = _slope([(s["summary"]["triples"], s["add_one"]["seconds"]) for s in sizes if s.get("add_one")])
+    if add_slope is not None:
+        lines += ["", f"Slope of log(add seconds) against log(triples): {add_slope:.2f} (0 = flat).", ""]
     lines += [
         "",
         "## Goals of issue 8 these figures address",

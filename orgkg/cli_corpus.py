@@ -64,5 +64,10 @@ def run_update(args: argparse.Namespace, store: Store, *, remove: bool) -> int:
     ):
         if items:
             print(f"{label}: {', '.join(items)}", file=sys.stderr)
-    print(f"wrote {len(change.graphs_written)} graph(s), dropped {len(change.graphs_dropped)}", file=sys.stderr)
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in change.seconds.items())
+    print(
+        f"wrote {len(change.graphs_written)} graph(s), dropped {len(change.graphs_dropped)} "
+        f"in {sum(change.seconds.values()):.1f} s ({stages})",
+        file=sys.stderr,
+    )
     return 0

@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ class Change:
     unchanged: list[str] = field(default_factory=list)
     graphs_written: list[str] = field(default_factory=list)
     graphs_dropped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # by stage: read, extract, map, compare, check, write
 
 
 class Cache:
@@ -180,6 +182,7 @@ def update(
     before anything is written (the validation gate of ``orgkg add``).
     """
     change = Change()
+    clock = _Stages(change.seconds)
     stored = stored_documents(store)
     by_sha = {d.sha256: d for d in stored}
     corpus: dict[str, ExtractedDocument] = {}  # document key → records
@@ -193,6 +196,7 @@ def update(
             )
         corpus[document_key(doc)] = doc
         stored_keys.append(document_key(doc))
+    clock.lap("read")
     for ref in remove:
         target = find_document(stored, ref)
         key = next(k for k, doc in corpus.items() if doc.source.sha256 == target.sha256)
@@ -219,11 +223,13 @@ def update(
         key = document_key(doc)
         (change.replaced if key in corpus else change.added).append(path.name)
         corpus[key] = doc
+    clock.lap("extract")
     if not change.added and not change.replaced and not change.removed:
         return change
     if not corpus:
         raise CorpusError("removing every document would leave an empty store; use `orgkg build` on new sources")
     result = map_documents(list(corpus.values()))
+    clock.lap("map")
     writes: dict[NamedNode, list[Quad]] = {}
     for graph, quads in result.graphs.items():
         if graph == iris.ONTOLOGY_GRAPH and graph.value in _graph_names(store):
@@ -233,12 +239,28 @@ def update(
     gone = {iris.document_graph(key).value for key in stored_keys} - {g.value for g in result.graphs}
     for g in sorted(gone):
         writes[NamedNode(g)] = []
+    clock.lap("compare")
     if check is not None and not check(result, set(writes)):
         raise CorpusError("the updated graph has SHACL violations; nothing was written (see the report)")
+    clock.lap("check")
     store.replace_graphs(writes)
+    clock.lap("write")
     change.graphs_written = sorted(g.value for g, q in writes.items() if q)
     change.graphs_dropped = sorted(gone)
     return change
+
+
+class _Stages:
+    """Seconds per stage into ``seconds``: each ``lap`` records the time since the previous one."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def _graph_names(store: Store) -> set[str]:
