@@ -133,8 +133,8 @@ def organization_name(index: int) -> str:
     if index < len(PROVINCES):
         return f"{PROVINCES[index]}开放大学"
     index -= len(PROVINCES)
-    if index < len(CITIES):
-        return f"{CITIES[index]}开放大学"
+    if index < len(CITIES):  # a city named like a province (吉林) is written with 市, as its university is
+        return f"{CITIES[index]}{'市' if CITIES[index] in PROVINCES else ''}开放大学"
     index -= len(CITIES)
     a, rest = divmod(index, len(_CITY_B))
     first = _CITY_A[a % len(_CITY_A)] + ("" if a < len(_CITY_A) else _CITY_A[(a // len(_CITY_A)) % len(_CITY_A)])
