@@ -163,22 +163,33 @@ class _Resolver:
         self.agents: dict[tuple[str, int, int, str], Agent] = {}
         self.contexts: list[DocumentContext] = []
         self.mentions: dict[str, list[ProgrammeMention]] = {}
+        # name key (of a name or an alias) → the organizations bearing it, earliest first (see org_named)
+        self.org_keys: dict[str, list[Organization]] = {}
+        self.org_rank: dict[int, int] = {}  # id(organization) → order of appearance
 
     # organizations ---------------------------------------------------------------------------------
     def org_named(self, name: str) -> Organization | None:
-        k = name_key(name)
-        for org in self.organizations.values():
-            if k == name_key(org.name) or k in {name_key(a) for a in org.aliases}:
-                return org
-        return None
+        """The first organization (in order of appearance) one of whose names has this name's key."""
+        found = self.org_keys.get(name_key(name))
+        return found[0] if found else None
+
+    def _index_org(self, org: Organization) -> None:
+        """Index the keys of an organization's names (again after its aliases grow; aliases never shrink)."""
+        for n in (org.name, *org.aliases):
+            bearers = self.org_keys.setdefault(name_key(n), [])
+            if all(o is not org for o in bearers):
+                bearers.append(org)
+                bearers.sort(key=lambda o: self.org_rank[id(o)])
 
     def org(self, name: str, aliases: Iterable[str] = (), government: bool = False) -> Organization:
         found = self.org_named(name)
         if found is None:
             found = Organization(name, set(), iris.organization(name), government)
+            self.org_rank[id(found)] = len(self.org_rank)
             self.organizations[name_key(name)] = found
         found.aliases.update(a for a in aliases if a != found.name)
         found.government = found.government or government
+        self._index_org(found)
         return found
 
     # documents -------------------------------------------------------------------------------------
@@ -233,8 +244,9 @@ class _Resolver:
         if _is_government(name):
             full = ctx.city + name[1:] if ctx.city and name.startswith("市") and not name.startswith("市场") else name
             org = self.org(full, government=True)
-            if full != name:
+            if full != name and name not in org.aliases:
                 org.aliases.add(name)
+                self._index_org(org)
             return org
         named = self.org_named(name)
         if named is not None and _UNIVERSITY.search(name):

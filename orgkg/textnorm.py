@@ -8,6 +8,7 @@ to the exact source characters (the provenance quote is always the verbatim text
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called for every mention against every name it may match
 def name_key(name: str) -> str:
     """The matching key of a name: folded width, no spaces or quotes, lower case.
 
