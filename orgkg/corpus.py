@@ -15,11 +15,11 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import BlankNode, NamedNode, Quad
 
 from orgkg import iris
 from orgkg.extract.header import sidecar_path
@@ -27,7 +27,8 @@ from orgkg.pipeline import BuildResult, extract_document_from, map_documents
 from orgkg.records import ExtractedDocument, SourceText
 from orgkg.resolve import document_key
 from orgkg.source import SourceError, read_source
-from orgkg.stores.base import Store
+from orgkg.stores.base import Store, quads_fingerprint
+from orgkg.stores.remote import json_to_term
 from orgkg.textnorm import name_key
 
 CACHE_VERSION = "1"  # bump when the records change shape: old cache entries are then re-extracted
@@ -137,22 +138,22 @@ def stored_documents(store: Store) -> list[StoredDocument]:
 
 
 def graph_fingerprint(store: Store, graph: NamedNode) -> str:
-    """A hash of a named graph's content as stored (sorted N-Triples-like lines; the graphs have no blank nodes)."""
+    """``quads_fingerprint`` of a named graph as stored, for any backend (read back with one SELECT)."""
     rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    lines = sorted(_line(r["s"], r["p"], r["o"]) for r in rows.bindings)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    bnodes: dict[str, BlankNode] = {}
+    return quads_fingerprint(
+        Quad(json_to_term(r["s"], bnodes), json_to_term(r["p"], bnodes), json_to_term(r["o"], bnodes))  # type: ignore[arg-type]
+        for r in rows.bindings
+    )
 
 
-def quads_fingerprint(quads: Iterable[Quad]) -> str:
-    """The same hash for quads about to be written."""
-    from orgkg.stores.base import term_to_json
-
-    lines = sorted(_line(term_to_json(q.subject), term_to_json(q.predicate), term_to_json(q.object)) for q in quads)  # type: ignore[arg-type]
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-
-
-def _line(*terms: Mapping[str, str]) -> str:
-    return " ".join(f"{t['type']}|{t['value']}|{t.get('xml:lang', '')}|{t.get('datatype', '')}" for t in terms)
+def stored_fingerprints(store: Store, graphs: Iterable[NamedNode]) -> dict[str, str]:
+    """Fingerprints of stored graphs: from the store's own record where it keeps one (embedded), else read back."""
+    own = getattr(store, "graph_fingerprints", None)
+    if callable(own):
+        found: dict[str, str] = own(graphs)
+        return found
+    return {g.value: graph_fingerprint(store, g) for g in graphs}
 
 
 def find_document(docs: Sequence[StoredDocument], ref: str) -> StoredDocument:
@@ -231,10 +232,13 @@ def update(
     result = map_documents(list(corpus.values()))
     clock.lap("map")
     writes: dict[NamedNode, list[Quad]] = {}
+    stored_names = _graph_names(store)
+    new = {g: quads_fingerprint(q) for g, q in result.graphs.items() if g != iris.ONTOLOGY_GRAPH}
+    old = stored_fingerprints(store, [g for g in new if g.value in stored_names])
     for graph, quads in result.graphs.items():
-        if graph == iris.ONTOLOGY_GRAPH and graph.value in _graph_names(store):
+        if graph == iris.ONTOLOGY_GRAPH and graph.value in stored_names:
             continue
-        if quads_fingerprint(quads) != graph_fingerprint(store, graph):
+        if graph == iris.ONTOLOGY_GRAPH or new[graph] != old.get(graph.value):
             writes[graph] = quads
     gone = {iris.document_graph(key).value for key in stored_keys} - {g.value for g in result.graphs}
     for g in sorted(gone):
@@ -244,6 +248,9 @@ def update(
         raise CorpusError("the updated graph has SHACL violations; nothing was written (see the report)")
     clock.lap("check")
     store.replace_graphs(writes)
+    record = getattr(store, "record_fingerprints", None)
+    if callable(record):  # what was just written (and what it left alone) is known: no need to hash it again
+        record({g.value: fp for g, fp in new.items() if g.value not in gone})
     clock.lap("write")
     change.graphs_written = sorted(g.value for g, q in writes.items() if q)
     change.graphs_dropped = sorted(gone)

@@ -135,3 +135,26 @@ def test_killed_mid_way_the_store_is_old_or_new(tmp_path: Path) -> None:
             shutil.rmtree(tmp_path / "store")
             _build(tmp_path / "c", [A, B], tmp_path / "store")
     assert "old" in seen
+
+
+def test_recorded_fingerprints_are_those_of_the_stored_graphs(tmp_path: Path) -> None:
+    from pyoxigraph import NamedNode
+
+    from orgkg import iris
+    from orgkg.corpus import graph_fingerprint
+
+    store = _build(tmp_path / "a", [A, B], tmp_path / "store")
+    cache = Cache(tmp_path / "store" / "cache")
+    update(store, cache, add=[DATA / C])
+    generation = (tmp_path / "store" / "current").resolve().name
+    assert (tmp_path / "store" / "fingerprints" / f"{generation}.json").is_file(), "the writer recorded them"
+    names = [NamedNode(g) for g in store.graph_names() if g != iris.ONTOLOGY_GRAPH.value]
+    assert store.graph_fingerprints(names) == {g.value: graph_fingerprint(store, g) for g in names}
+    # the next update compares with the record: removing C rewrites the entities, empties the derived links
+    # (A and B are plans of different organizations: nothing continues) and drops C's graph, nothing else
+    change = update(store, cache, remove=[C])
+    assert change.graphs_written == ["https://w3id.org/orgkg/graph/entities"]
+    assert change.graphs_dropped == ["https://w3id.org/orgkg/graph/doc/国开发-2022-1号"]
+    assert _content(store) == _content(_build(tmp_path / "b", [A, B], tmp_path / "full"))
+    left = sorted(p.name for p in (tmp_path / "store" / "fingerprints").iterdir())
+    assert left == [f"{(tmp_path / 'store' / 'current').resolve().name}.json"], "older records are pruned"

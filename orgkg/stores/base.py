@@ -6,6 +6,7 @@ so an embedded store and a remote SPARQL server answer alike and the CLI and API
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,6 +52,17 @@ def term_to_json(term: NamedNode | BlankNode | Literal) -> JsonTerm:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def quads_fingerprint(quads: Iterable[Quad]) -> str:
+    """A hash of a graph's content: SHA-256 of its triples as sorted N-Triples lines (graph names left out).
+
+    Every backend fingerprints a stored graph with this same function, so a graph about to be written can be
+    compared with the stored one without sending it. The graphs orgkg writes have no blank nodes (the
+    ontology graph aside, which is compared by other means).
+    """
+    lines = sorted(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:

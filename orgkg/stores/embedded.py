@@ -12,8 +12,10 @@ was. Readers open the generation ``current`` points to, read-only, and reopen wh
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from pathlib import Path
@@ -30,6 +32,7 @@ from orgkg.stores.base import (
     SparqlAnswer,
     StoreError,
     Term,
+    quads_fingerprint,
     term_to_json,
     with_values,
 )
@@ -184,3 +187,45 @@ class EmbeddedStore:
         for p in (self.directory / "generations").iterdir():
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)
+        fingerprints = self.directory / "fingerprints"
+        if fingerprints.is_dir():
+            for f in fingerprints.iterdir():
+                if f.stem not in keep:
+                    f.unlink(missing_ok=True)
+
+    # fingerprints of stored graphs (what `orgkg add` compares with) --------------------------------------
+    def _manifest(self) -> tuple[Path, dict[str, str]]:
+        """The fingerprint file of the current generation and what it holds (empty when not made yet)."""
+        path = self.directory / "fingerprints" / f"{self.current.resolve().name}.json"
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        return path, known if isinstance(known, dict) else {}
+
+    def _save_manifest(self, path: Path, known: Mapping[str, str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(dict(sorted(known.items())), f)
+        os.replace(tmp, path)
+
+    def graph_fingerprints(self, graphs: Iterable[NamedNode]) -> dict[str, str]:
+        """``quads_fingerprint`` of each stored graph, kept per generation so each graph is hashed once.
+
+        A generation never changes once written, so what was computed for it stays true; a write makes a new
+        generation, whose file starts empty unless the writer records the fingerprints it wrote.
+        """
+        store = self._open()
+        path, known = self._manifest()
+        missing = [g for g in graphs if g.value not in known]
+        for g in missing:
+            known[g.value] = quads_fingerprint(store.quads_for_pattern(None, None, None, g))
+        if missing:
+            self._save_manifest(path, known)
+        return {g.value: known[g.value] for g in graphs}
+
+    def record_fingerprints(self, fingerprints: Mapping[str, str]) -> None:
+        """Record the fingerprints of graphs just written (``quads_fingerprint`` of the quads given)."""
+        path, known = self._manifest()
+        self._save_manifest(path, {**known, **fingerprints})
