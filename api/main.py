@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import problems
+from api.cache import AnswerCache
 from api.deps import set_store
 from api.limits import RequestLimits
 from api.models import SparqlResults
@@ -80,6 +81,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     set_store(app, store)
     app.state.settings = settings
     app.state.pool = pool
+    app.state.answers = AnswerCache(store, settings.answer_cache_bytes)
     problems.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:

@@ -5,7 +5,8 @@ ends (a cross product over the graph never does). Each worker is a process holdi
 (opened read-only on first use); a request takes an idle worker, sends it one job over a pipe and waits at
 most ``timeout`` seconds. A worker that overruns is killed and replaced in the background, so the query stops
 burning CPU and the other workers keep serving. Processes come from a ``forkserver`` (a clean, single-threaded
-parent with the query modules preloaded), never forked from the threaded server.
+parent with the query modules preloaded), never forked from the threaded server. ``run`` waits in the calling
+thread; ``arun`` (named queries, ``/sparql``) awaits the worker's pipe on the event loop instead.
 
 Jobs are tuples, so they cross the pipe cheaply: ``("select", text)`` → ``SelectResult``, ``("selects",
 [text, …])`` → a list of them;
@@ -15,6 +16,7 @@ public and goes through ``orgkg.sparql.prepare`` in the worker first); ``("stats
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import multiprocessing
@@ -26,6 +28,8 @@ import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from orgkg.sparql import QueryRejected, negotiate, offers, prepare
 from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreError
@@ -124,10 +128,7 @@ class WorkerPool:
         are raised here again.
         """
         self.start()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
+        worker = self._take()
         reply: tuple[Any, ...] | None = None
         try:
             worker.conn.send(job)
@@ -140,6 +141,65 @@ class WorkerPool:
                 self._replace(worker)
             else:
                 self._idle.put(worker)
+        return self._answer(worker, reply)
+
+    async def arun(self, job: Job) -> Any:
+        """``run`` for the event loop: the same answer, errors, time limit and killing, without holding a thread.
+
+        The reply is awaited on the worker's pipe (``loop.add_reader``), so a request costs no thread hop: under
+        load, thread-pool threads and the event loop contend for the GIL, which cost more than the queries
+        (bench/serve.py). Only when every worker is busy does the wait for one go to a thread. A call cancelled
+        while its worker runs the job stops that worker (its reply would otherwise reach the next job).
+        """
+        if not self._started:
+            await run_in_threadpool(self.start)
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = await run_in_threadpool(self._take)
+        reply: tuple[Any, ...] | None = None
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(0) or await self._readable(worker.conn):
+                reply = worker.conn.recv()
+        except (EOFError, OSError):
+            reply = None
+        except BaseException:  # cancelled while the worker runs the job: it cannot be trusted again
+            threading.Thread(target=self._replace, args=(worker,), name="orgkg-worker-stop", daemon=True).start()
+            raise
+        if reply is None:
+            await run_in_threadpool(self._replace, worker)
+        else:
+            self._idle.put(worker)
+        return self._answer(worker, reply)
+
+    async def _readable(self, conn: Connection) -> bool:
+        """Whether ``conn`` has something to read (a reply, or EOF) within the time limit."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[bool] = loop.create_future()
+
+        def settle(value: bool) -> None:
+            if not ready.done():
+                ready.set_result(value)
+
+        fd = conn.fileno()
+        loop.add_reader(fd, settle, True)
+        timer = loop.call_later(self.timeout, settle, False)
+        try:
+            return await ready
+        finally:
+            loop.remove_reader(fd)
+            timer.cancel()
+
+    def _take(self) -> _Worker:
+        """An idle worker, waiting at most the time limit for one."""
+        try:
+            return self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
+
+    def _answer(self, worker: _Worker, reply: tuple[Any, ...] | None) -> Any:
+        """The job's result from ``reply``; no reply: the worker died or overran (it has been stopped)."""
         if reply is None:
             if not worker.process.is_alive() and worker.process.exitcode not in (None, -signal.SIGKILL):
                 raise PoolError(f"the query worker ended unexpectedly (exit code {worker.process.exitcode})")

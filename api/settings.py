@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated; empty: CORS off"
     )
+    answer_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="memory for named-query answers kept per store generation (embedded store only); 0: off",
+    )
     max_request_bytes: int = Field(default=65_536, ge=1024, description="largest request body or URL accepted")
     reports: Path = Field(default=Path("build/reports"), description="folder of the last validation report")
     queries: Path = Field(default=QUERIES_DIR, description="folder of the named queries (*.rq)")

@@ -142,6 +142,9 @@ NumberOfBuffers    = 20000
 MaxDirtyBuffers    = 15000
 MaxQueryMem        = 512M
 ThreadsPerQuery    = 2
+; orgkg swaps all its graphs in one update request; the default after-image limit (50 MB) aborts that
+; request (SR325) at about 10^6 triples (measured by bench/serve.py)
+TransactionAfterImageLimit = 2000000000
 
 [HTTPServer]
 ServerPort         = 127.0.0.1:$http_port

@@ -9,14 +9,14 @@ query. The answer is the same SPARQL JSON as ``orgkg query NAME --format json``;
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
-from pyoxigraph import QueryResultsFormat
+from fastapi.responses import Response
 
+from api.cache import AnswerCache
 from api.deps import get_pool, get_settings
 from api.models import NamedQueryInfo, QueryColumn, QueryParameter
 from api.pool import WorkerPool
@@ -24,7 +24,7 @@ from api.problems import ProblemError, responses
 from api.settings import Settings
 from orgkg.queries import NamedQuery, QueryError, get_query, load_queries
 from orgkg.sparql import SOLUTIONS_MEDIA_TYPES, negotiate
-from orgkg.stores.base import SelectResult, with_values
+from orgkg.stores.base import SparqlAnswer, with_values
 
 RESULT_CONTENT: dict[str, Any] = {
     "application/sparql-results+json": {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
@@ -52,10 +52,15 @@ def describe(q: NamedQuery) -> NamedQueryInfo:
     )
 
 
-def run_named(
+async def run_named(
     request: Request, pool: WorkerPool, settings: Settings, q: NamedQuery, values: dict[str, str]
 ) -> Response:
-    """Run a named query with raw parameter values; the response as negotiated."""
+    """Run a named query with raw parameter values; the response as negotiated.
+
+    The worker serializes the answer (SPARQL JSON as ``JSONResponse`` writes it, or XML, CSV, TSV), so the
+    server process only passes bytes on; the reply is awaited without a thread (``WorkerPool.arun``). Answers
+    are kept per store generation (``api.cache``): the same question on unchanged data is not asked again.
+    """
     unknown = sorted(set(request.query_params) - {p.name for p in q.parameters})
     if unknown:
         raise QueryError(
@@ -69,26 +74,27 @@ def run_named(
         )
     text = with_values(q.text, q.bindings(values))
     headers = {"Vary": "Accept"}
-    if SOLUTIONS_MEDIA_TYPES[media] == QueryResultsFormat.JSON:
-        result: SelectResult = pool.run(("select", text))
-        if len(result.bindings) > settings.row_limit:
-            result = SelectResult(result.variables, result.bindings[: settings.row_limit])
-            headers["Orgkg-Truncated"] = str(settings.row_limit)
-        return JSONResponse(result.to_json(), media_type=media, headers=headers)
-    answer = pool.run(("sparql", text, media, settings.row_limit, False))
+    answers = cast(AnswerCache, request.app.state.answers)
+    generation = answers.generation()
+    key = (generation, text, media, settings.row_limit)
+    answer = answers.get(key) if generation is not None else None
+    if answer is None:
+        answer = cast(SparqlAnswer, await pool.arun(("sparql", text, media, settings.row_limit, False)))
+        if generation is not None and answers.generation() == generation:  # not across a swap of generations
+            answers.put(key, answer)
     if answer.truncated:
         headers["Orgkg-Truncated"] = str(settings.row_limit)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-def _endpoint(q: NamedQuery) -> Callable[..., Response]:
+def _endpoint(q: NamedQuery) -> Callable[..., Awaitable[Response]]:
     """A route function whose signature lists the query's parameters, so FastAPI validates and documents them."""
     names = {f"p_{p.name}": p.name for p in q.parameters}
 
-    def endpoint(request: Request, pool: WorkerPool, settings: Settings, **params: Any) -> Response:
+    async def endpoint(request: Request, pool: WorkerPool, settings: Settings, **params: Any) -> Response:
         """Run the named query with the parameters given."""
         values = {names[k]: str(v) for k, v in params.items() if v is not None}
-        return run_named(request, pool, settings, q, values)
+        return await run_named(request, pool, settings, q, values)
 
     signature = [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
@@ -141,7 +147,7 @@ def build_router(queries_dir: Path) -> APIRouter:
         )
 
     @router.get("/{name}", include_in_schema=False)
-    def run_other(
+    async def run_other(
         name: str,
         request: Request,
         pool: Annotated[WorkerPool, Depends(get_pool)],
@@ -152,6 +158,6 @@ def build_router(queries_dir: Path) -> APIRouter:
             q = get_query(name, queries_dir)  # a file added since the service started
         except QueryError as exc:
             raise ProblemError(404, "Not Found", str(exc), "unknown-query") from exc
-        return run_named(request, pool, settings, q, dict(request.query_params))
+        return await run_named(request, pool, settings, q, dict(request.query_params))
 
     return router

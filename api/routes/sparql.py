@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_pool, get_settings
 from api.pool import WorkerPool
@@ -40,7 +39,7 @@ _DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 async def _answer(request: Request, pool: WorkerPool, settings: Settings, query: str) -> Response:
     accept = request.headers.get("accept") or ""
     job = ("sparql", query, accept, settings.row_limit, True)
-    answer: SparqlAnswer = await run_in_threadpool(pool.run, job)
+    answer: SparqlAnswer = await pool.arun(job)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["Orgkg-Truncated"] = str(settings.row_limit)
