@@ -453,6 +453,14 @@ def markdown(report: dict[str, Any], plot: str | None) -> str:
         measured = [r for r in results if "failed" not in r and "skipped" not in r]
         if measured:
             lines += ["", *importlib.import_module(module).markdown(measured)]
+            apart = sorted({r["measured_apart"] for r in measured if "measured_apart" in r})
+            if apart:
+                lines += [
+                    "",
+                    f"These SHACL figures come from a separate run of `python -m bench.shacl` ({', '.join(apart)}) "
+                    "on the same machine, not from the `make bench` run that measured the rest; each comparison "
+                    "in them (pySHACL, orgkg, pyrudof) was still made within one process on one graph.",
+                ]
         for r in results:
             if "failed" in r or "skipped" in r:
                 lines += ["", f"`{module}` at one size: not measured ({r.get('failed') or r.get('skipped')})."]
@@ -571,6 +579,31 @@ def _api_p50(serve_result: dict[str, Any], name: str) -> float | None:
     return None
 
 
+def render(results: Path, shacl_files: list[Path]) -> int:
+    """Write the report (docs/benchmarks.md and the plot) from a results file, adding SHACL results measured apart.
+
+    SHACL results from another run keep their own comparisons (pySHACL and orgkg are always timed in the same
+    process); the report says which run each part comes from.
+    """
+    report = json.loads(results.read_text(encoding="utf-8"))
+    for f in shacl_files:
+        text = f.read_text(encoding="utf-8").strip()
+        try:
+            found = json.loads(text)
+        except ValueError:  # one JSON document per line
+            found = [json.loads(line) for line in text.splitlines() if line.strip()]
+        for r in found if isinstance(found, list) else [found]:
+            r["measured_apart"] = f.name
+            report.setdefault("shacl", []).append(r)
+    report["shacl"] = sorted(report.get("shacl") or [], key=lambda r: r.get("triples", 0))
+    results.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    plot_name = f"{report['date']}-cost-vs-size.png"
+    plotted = _plot(report["sizes"], RESULTS / plot_name)
+    DOC.write_text(markdown(report, plot_name if plotted else None), encoding="utf-8")
+    print(f"wrote {results}, {DOC}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--large", action="store_true", help="add ≈10^6 triples")
@@ -581,12 +614,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-serve", action="store_true", help="skip the HTTP load tests (bench/serve.py)")
     ap.add_argument("--no-virtuoso", action="store_true", help="skip the Virtuoso comparison")
     ap.add_argument("--serve-seconds", type=float, default=10.0, help="seconds per load-test run (default 10)")
+    ap.add_argument("--render", type=Path, metavar="RESULTS_JSON", help="only write the report from a results file")
+    ap.add_argument(
+        "--shacl-results",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="with --render: add bench.shacl results measured in another run (JSON files of `python -m bench.shacl`)",
+    )
     ap.add_argument("--worker", type=int, metavar="DOCS", help=argparse.SUPPRESS)
     ap.add_argument("--skip", action="append", default=[], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker is not None:
         print(json.dumps(worker(args.worker, args.seed, args.repeats, frozenset(args.skip)), ensure_ascii=False))
         return 0
+
+    if args.render is not None:
+        return render(args.render, args.shacl_results)
 
     from bench.corpus import self_check
 

@@ -6,83 +6,157 @@ Used by ``orgkg build`` (which refuses to replace the store with a graph that ha
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import rdflib
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from orgkg.validate import ValidationReport, ValidationResult, check_quotes, format_text, load_shapes, validate
+from orgkg.sparql_constraints import Plan, oxigraph_store, plan
+from orgkg.validate import (
+    DEFAULT_SHAPES_DIR,
+    ValidationReport,
+    ValidationResult,
+    format_text,
+    load_shapes,
+    quote_results,
+    validate_store,
+)
 from orgkg.vocab import PREFIXES
 
 
 def validate_dataset(
     data: rdflib.Dataset, texts: Mapping[str, str] | None = None, *, only: set[str] | None = None
 ) -> ValidationReport:
-    """SHACL validation, one document graph at a time, plus quote checks where document texts are known.
+    """SHACL validation of every named graph but the ontology, taken together, plus quote checks where texts are known.
 
-    Each document graph is validated with the shared graphs (entities, derived links) as context but only its
-    own subjects as focus nodes; the shared graphs are then validated once with their own subjects as focus.
-    Validating a changed document therefore costs that document, not the whole graph (SHACL 1.0 §2.1 focus
-    nodes; pySHACL ``focus_nodes``). ``only`` names the document graphs to check (the others are context):
-    adding one document to a large store validates that document and the shared entities.
+    Without ``only`` every node is a focus node: the graphs go once into an in-memory Oxigraph store and every
+    constraint runs once on it (orgkg.validate.validate_store), so the findings are those of validating the union
+    of the graphs as one graph. ``only`` names the graphs whose nodes are checked, the rest being context: of a
+    document graph, the nodes minted under the document's IRI (its tasks, responsibilities, excerpts …); of a
+    shared graph (entities, derived links), its subjects. When only document graphs are named the context is their
+    neighbourhood — every triple, in any graph, whose subject or object is one of those nodes, and the triples of
+    every node these reach (a value's class, an earlier plan's year, a document's length: what the shapes look
+    at) — so checking an added document costs that document, not the whole graph (SHACL 1.0 §2.1 focus nodes).
+    Shared entities are checked when their graph is named (``orgkg add`` names the graphs it changes), with the
+    whole graph as context.
     """
-    shapes = load_shapes()
-    documents: list[rdflib.Graph] = []
-    shared = rdflib.Graph()
-    for graph in data.graphs():
-        name = str(graph.identifier)
-        if name.endswith(ONTOLOGY_SUFFIX) or not len(graph):
-            continue
-        if DOCUMENT_GRAPH in name:
-            documents.append(graph)
-        else:
-            for t in graph:
-                shared.add(t)
-    # What cross-document shapes consult about other documents' nodes (okg:continues points into another plan)
-    skeleton = rdflib.Graph()
-    for doc in documents:
-        for p in _SKELETON:
-            for t in doc.triples((None, p, None)):
-                skeleton.add(t)
-    results: list[ValidationResult] = []
-    report_graphs: list[rdflib.Graph] = []
-    local: set[Node] = set()
-    for doc in documents:
-        if only is not None and str(doc.identifier) not in only:
-            local |= {n for n in doc.subjects() if _is_document_local(n, doc)}
-            continue
-        context = _union(doc, shared, skeleton)
-        focus = {n for n in doc.subjects() if _is_document_local(n, doc)}
-        local |= focus
-        report = validate(context, shapes, focus_nodes=focus)
-        results.extend(describe(report.results, context))
-        report_graphs.append(report.report_graph)
-    # Entities (organizations, units, persons, policies, programmes) are shared by documents: checked once,
-    # with every graph as context.
-    everything = _union(shared, *documents)
-    entities = {n for g in (shared, *documents) for n in g.subjects()} - local
-    if entities:
-        report = validate(everything, shapes, focus_nodes=entities)
-        results.extend(describe(report.results, everything))
-        report_graphs.append(report.report_graph)
-    merged = _merge_reports(report_graphs)
-    combined = ValidationReport(not any(r.severity == "Violation" for r in results), tuple(results), merged)
+    shapes, checks = current_shapes()
+    named = {_name(g.identifier): g for g in data.graphs() if len(g)}
+    skipped = {name for name in named if name.endswith(ONTOLOGY_SUFFIX)}
+    view = DataView(data, skipped)
+
+    def everything() -> Iterator[tuple[Node, Node, Node]]:
+        return (t for name, g in named.items() if name not in skipped for t in g)
+
+    focus: set[Node] | None = None
+    if only is None:
+        store = oxigraph_store(everything())
+    else:
+        documents = [g for name, g in named.items() if name in only and DOCUMENT_GRAPH in name]
+        shared = [g for name, g in named.items() if name in only and DOCUMENT_GRAPH not in name and name not in skipped]
+        focus = set()
+        for doc in documents:
+            focus |= _document_nodes(doc)
+        for g in shared:
+            focus |= set(g.subjects())
+        store = oxigraph_store(everything() if shared else _neighbourhood(view, documents, focus))
+
+    def data_graph() -> rdflib.Graph:  # only asked for when shapes are left for pySHACL
+        graph = rdflib.Graph()
+        for triple in everything():
+            graph.add(triple)
+        return graph
+
+    report = validate_store(
+        store, shapes, focus_nodes=focus, values=view.values, data_graph=data_graph, checks=checks, scan=view.scan
+    )
+    report = ValidationReport(report.conforms, tuple(describe(report.results, view)), report.report_graph)
     if texts:
-        combined = combined.with_results(describe(check_quotes(everything, texts), everything))
-    return combined
+        excerpts = None if focus is None else {n.n3() for n in focus}
+        report = report.with_results(describe(quote_results(store, texts, excerpts), view))
+    return report
 
 
-def _is_document_local(node: Node, doc: rdflib.Graph) -> bool:
+def current_shapes() -> tuple[rdflib.Graph, Plan]:
+    """The shapes of ``shapes/`` and how they run (orgkg.sparql_constraints.plan), read again when a file changes."""
+    files = sorted(DEFAULT_SHAPES_DIR.glob("*.ttl"))
+    return _shapes(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=2)
+def _shapes(_files: tuple[tuple[str, int, int], ...]) -> tuple[rdflib.Graph, Plan]:
+    shapes = load_shapes()
+    return shapes, plan(shapes)
+
+
+class DataView:
+    """Lookups in every named graph of a dataset but the ``skipped`` ones, without copying them."""
+
+    def __init__(self, data: rdflib.Dataset, skipped: set[str]) -> None:
+        self.data = data
+        self.skipped = skipped
+
+    def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]:
+        for s2, p2, o2, g in self.data.quads((s, p, o, None)):
+            if _name(g) not in self.skipped:
+                yield s2, p2, o2
+
+    def values(self, node: Node, path: Node, inverse: bool) -> Iterator[Node]:
+        """Value nodes of ``node`` for the path (its inverse if ``inverse``), for orgkg.sparql_constraints."""
+        if inverse:
+            return (s for s, _p, _o in self.triples(None, path, node))
+        return (o for _s, _p, o in self.triples(node, path, None))
+
+    def scan(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
+        """Every (subject, object) of ``predicate``, for orgkg.sparql_constraints (a pair may come once per graph)."""
+        return ((s, o) for s, _p, o in self.triples(None, predicate, None))
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        return next((o for _s, _p, o in self.triples(subject, predicate, None)), None)
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        return (o for _s, _p, o in self.triples(subject, predicate, None))
+
+    def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
+        return (s for s, _p, _o in self.triples(None, predicate, obj))
+
+
+def _name(graph: object) -> str:
+    return str(graph.identifier) if isinstance(graph, rdflib.Graph) else str(graph)
+
+
+def _document_nodes(doc: rdflib.Graph) -> set[Node]:
     """Nodes minted under a document's IRI (its tasks, responsibilities, excerpts …) and the document itself."""
-    if not isinstance(node, rdflib.URIRef):
-        return False
-    return any(str(node) == str(d) or str(node).startswith(str(d) + "/") for d in doc.subjects(_OKG.sha256, None))
+    roots = [str(d) for d in doc.subjects(_OKG.sha256, None)]
+    prefixes = tuple(r + "/" for r in roots)
+    return {
+        n
+        for n in set(doc.subjects())
+        if isinstance(n, rdflib.URIRef) and (str(n) in roots or str(n).startswith(prefixes))
+    }
+
+
+def _neighbourhood(
+    view: DataView, documents: list[rdflib.Graph], nodes: set[Node]
+) -> Iterator[tuple[Node, Node, Node]]:
+    """The document graphs, the triples (in any graph) from and to ``nodes``, and those of the nodes they reach."""
+    seen: set[tuple[Node, Node, Node]] = set()
+    for doc in documents:
+        seen.update(doc)
+    for node in nodes:  # what other graphs say of the document's nodes (derived links, entities defined in it …)
+        seen.update(view.triples(node, None, None))
+        seen.update(view.triples(None, None, node))
+    reached = {t for triple in seen for t in (triple[0], triple[2]) if isinstance(t, rdflib.term.IdentifiedNode)}
+    for node in reached - nodes:
+        seen.update(view.triples(node, None, None))
+    return iter(seen)
 
 
 ONTOLOGY_SUFFIX = "/graph/ontology"
@@ -91,15 +165,14 @@ _LABELS = (SKOS.prefLabel, DCTERMS.title, RDFS.label, FOAF.name)
 _OA = rdflib.Namespace(PREFIXES["oa"])
 _PROV = rdflib.Namespace(PREFIXES["prov"])
 _OKG = rdflib.Namespace(PREFIXES["okg"])
-_SKELETON = (RDF.type, _OKG.planYear, _OKG.forOrganization)
 
 
-def describe(results: Iterable[ValidationResult], data: rdflib.Graph) -> list[ValidationResult]:
+def describe(results: Iterable[ValidationResult], data: rdflib.Graph | DataView) -> list[ValidationResult]:
     """Results with the focus node's name and the source quote of the fact, so a person can find it."""
     return [replace(r, label=_label(data, r.focus_node), quote=_quote(data, r.focus_node)) for r in results]
 
 
-def _label(data: rdflib.Graph, node: Node) -> str | None:
+def _label(data: rdflib.Graph | DataView, node: Node) -> str | None:
     for prop in _LABELS:
         value = data.value(node, prop)
         if value is not None:
@@ -107,7 +180,7 @@ def _label(data: rdflib.Graph, node: Node) -> str | None:
     return None
 
 
-def _quote(data: rdflib.Graph, node: Node) -> str | None:
+def _quote(data: rdflib.Graph | DataView, node: Node) -> str | None:
     """The verbatim source text behind a node: its own excerpt, or the excerpt of a fact that names it."""
     exact = data.value(node, _OA.exact)
     if exact is not None:  # a quote selector
@@ -123,37 +196,6 @@ def _quote(data: rdflib.Graph, node: Node) -> str | None:
                 if exact is not None:
                     return str(exact)
     return None
-
-
-def _union(*graphs: rdflib.Graph) -> rdflib.Graph:
-    out = rdflib.Graph()
-    for g in graphs:
-        for t in g:
-            out.add(t)
-    return out
-
-
-def _merge_reports(graphs: list[rdflib.Graph]) -> rdflib.Graph:
-    """One W3C validation report from several: all results under one sh:ValidationReport node."""
-    merged = rdflib.Graph()
-    report = rdflib.BNode()
-    merged.add((report, RDF.type, SH.ValidationReport))
-    conforms = True
-    for g in graphs:
-        for prefix, ns in g.namespaces():
-            merged.bind(prefix, ns, override=False)
-        for s, p, o in g:
-            if p == RDF.type and o == SH.ValidationReport:
-                continue
-            if p == SH.conforms:
-                conforms = conforms and bool(o.toPython()) if isinstance(o, rdflib.Literal) else conforms
-                continue
-            if p == SH.result:
-                merged.add((report, p, o))
-                continue
-            merged.add((s, p, o))
-    merged.add((report, SH.conforms, rdflib.Literal(conforms)))
-    return merged
 
 
 def write_reports(report: ValidationReport, folder: Path, lang: str = "zh") -> list[Path]:

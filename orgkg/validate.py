@@ -1,10 +1,15 @@
-"""Validate the graph: SHACL shapes through pySHACL, plus the quote check the graph alone cannot make.
+"""Validate the graph: SHACL shapes, plus the quote check the graph alone cannot make.
 
 The shapes live in ``shapes/*.ttl``; each shape's IRI is ``https://w3id.org/orgkg/shapes#<RuleId>`` and its
 local name is the stable rule id reports carry. ``conforms`` means no ``sh:Violation``: warnings (incomplete
 facts) and infos (hints) are reported but do not fail a build.
 
-Inference: ``inference="none"`` with the ontology mixed in as pySHACL's ``ont_graph``. SHACL itself follows
+The data goes once into an in-memory Oxigraph store, where every SPARQL-based constraint and every core
+constraint of the shapes runs as one query for all focus nodes (orgkg.sparql_constraints); pySHACL validates
+only what that module does not translate (nothing in ``shapes/`` today). bench/shacl.py compares the findings
+with pySHACL's on the whole graph.
+
+Inference: none, with the ontology mixed in as pySHACL's ``ont_graph`` would be. SHACL itself follows
 ``rdfs:subClassOf`` triples of the data graph for ``sh:class`` and ``sh:targetClass`` (SHACL 1.0, §1.5 "SHACL
 instance"), which is all the shapes need: an ``okg:WorkPlan`` then counts as an ``okg:SourceDocument``. RDFS
 inference would also type every object of a property by its ``rdfs:range``, so a task pointing at a unit with
@@ -14,11 +19,12 @@ inference would also type every object of a property by its ``rdfs:range``, so a
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
@@ -27,7 +33,20 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from orgkg.sparql_constraints import oxigraph_copy, run, split_checks
+from orgkg.sparql_constraints import (
+    DatatypeCheck,
+    FocusNodes,
+    Plan,
+    PredicateScan,
+    SparqlCheck,
+    ValueNodes,
+    oxigraph_copy,
+    oxigraph_store,
+    plan,
+    run,
+    run_datatypes,
+    to_rdflib,
+)
 from orgkg.vocab import OKG_NS, PREFIXES
 
 __all__ = [
@@ -40,7 +59,9 @@ __all__ = [
     "check_quotes",
     "format_text",
     "load_shapes",
+    "quote_results",
     "validate",
+    "validate_store",
 ]
 
 DEFAULT_SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
@@ -127,54 +148,104 @@ def validate(
     holds them (a store's ``graph/ontology``). ``focus_nodes`` restricts validation to those nodes (the rest
     of ``data`` is context), which is how one document is validated without revalidating the whole graph.
     """
-    # One private copy: the union of all named graphs (units, people and the ontology are shared across the
-    # per-document graphs), which pySHACL may then modify in place (mixing the ontology in) without cloning.
-    graph = _union_copy(data)
-    # SPARQL-based constraints run once each on Oxigraph (orgkg.sparql_constraints); pySHACL runs the rest.
-    checks, core_shapes = split_checks(shapes)
-    store = oxigraph_copy(graph)
-    if ontology is not None:  # as pySHACL mixes ont_graph in: its rdfs:subClassOf axioms count for the targets
-        store.extend(oxigraph_copy(ontology))
-    sparql_results = run(checks, store, None if focus_nodes is None else {n.n3() for n in focus_nodes})
-    _conforms, report_graph, _text = pyshacl.validate(
-        graph,
-        shacl_graph=core_shapes,  # a copy: pySHACL adds RDFS axioms to the shapes graph it is given
-        ont_graph=ontology,
-        inference="none",
-        # SHACL-AF (SPARQL targets, rules) for shapes to come; the sh:sparql constraints are SHACL 1.0 and run
-        # either way. Rules may add triples: harmless here, they land in the private copy.
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inplace=True,
-        meta_shacl=False,  # checked once in the tests, not on every build
-        focus_nodes=None if focus_nodes is None else [cast(URIRef, n) for n in focus_nodes],
+    # The union of all named graphs (units, people and the ontology are shared across the per-document graphs)
+    # and the ontology, as pySHACL mixes ont_graph in: its rdfs:subClassOf axioms count for targets and sh:class.
+    triples = list(_triples(data))
+    if ontology is not None:
+        triples += list(ontology)
+    sources: list[Graph] = [data] if ontology is None else [data, ontology]
+
+    def values(node: Node, path: URIRef, inverse: bool) -> Iterable[Node]:
+        for source in sources:
+            if inverse:
+                yield from (s for s, _p, _o in _triples(source, (None, path, node)))
+            else:
+                yield from (o for _s, _p, o in _triples(source, (node, path, None)))
+
+    return validate_store(
+        oxigraph_store(triples),
+        shapes,
+        focus_nodes=focus_nodes,
+        values=values,
+        data_graph=lambda: _union_copy(data),
+        ontology=ontology,
     )
-    report_graph = cast(Graph, report_graph)
-    found = list(_read_results(report_graph, shapes))
-    report = next(iter(report_graph.subjects(RDF.type, SH.ValidationReport)), None)
-    for check, focus, value in sparql_results:
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: Graph,
+    *,
+    focus_nodes: Iterable[Node] | None,
+    values: ValueNodes,
+    data_graph: Callable[[], Graph],
+    ontology: Graph | None = None,
+    checks: Plan | None = None,
+    scan: PredicateScan | None = None,
+) -> ValidationReport:
+    """Validate the data held in ``store`` (its default graph) against ``shapes``.
+
+    SPARQL-based constraints and the core components orgkg.sparql_constraints translates run once each on
+    ``store``; ``values(focus, path, inverse)`` gives value nodes from the data as given, for sh:datatype;
+    ``data_graph()`` (an rdflib copy of the data) is asked for only when shapes are left for pySHACL. ``scan``
+    (every (subject, object) of a predicate) lets sh:datatype read the data once per path when every node is a
+    focus node.
+    """
+    checks = checks or plan(shapes)
+    focus = None if focus_nodes is None else list(focus_nodes)
+    wanted = None if focus is None else {n.n3() for n in focus}
+    report_graph = Graph()
+    found: list[ValidationResult] = []
+    if checks.pyshacl_needed():
+        _conforms, pyshacl_report, _text = pyshacl.validate(
+            data_graph(),
+            shacl_graph=_copy(checks.remaining),  # pySHACL adds RDFS axioms to the shapes graph it is given
+            ont_graph=ontology,
+            inference="none",
+            # SHACL-AF (SPARQL targets, rules) for shapes to come; the sh:sparql constraints are SHACL 1.0 and
+            # run either way. Rules may add triples: harmless here, they land in the private copy.
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,
+            meta_shacl=False,  # checked once in the tests, not on every build
+            focus_nodes=None if focus is None else [cast(URIRef, n) for n in focus],
+        )
+        report_graph = cast(Graph, pyshacl_report)
+        found = list(_read_results(report_graph, shapes))
+    else:
+        report_graph.bind("sh", SH)
+        report_graph.add((BNode(), RDF.type, SH.ValidationReport))
+    report = next(iter(report_graph.subjects(RDF.type, SH.ValidationReport)))
+    scope = FocusNodes(store, wanted)
+    ran: list[tuple[SparqlCheck | DatatypeCheck, Node, Node | None]] = []
+    ran += run(checks.checks, store, wanted, focus=scope)
+    ran += run_datatypes(checks.datatypes, store, wanted, values, focus=scope, scan=scan)
+    inverse_paths: dict[URIRef, BNode] = {}
+    for check, node, value in ran:
+        path: Node | None = check.path
+        if check.path is not None and check.inverse:
+            path = inverse_paths.get(check.path)
+            if path is None:
+                path = inverse_paths[check.path] = BNode()
+                report_graph.add((path, SH.inversePath, check.path))
         templates = _shape_messages(shapes, check.constraint) or _shape_messages(shapes, check.shape)
+        if not templates:
+            templates = {"en": f"{_rule_id(check.component)} not satisfied"}
         result = ValidationResult(
             severity=_severity(check.severity),
             rule_id=_rule_id(check.shape),
-            focus_node=focus,
-            result_path=check.path,
+            focus_node=node,
+            result_path=path,
             value=value,
-            message_zh=_fill(templates.get("zh", ""), focus, check.path, value),
-            message_en=_fill(templates.get("en", ""), focus, check.path, value),
+            message_zh=_fill(templates.get("zh", ""), node, check.path, value),
+            message_en=_fill(templates.get("en", ""), node, check.path, value),
         )
         found.append(result)
-        if report is not None:
-            _add_result_triples(report_graph, report, result, SH.SPARQLConstraintComponent)
-    if report is not None:
-        report_graph.set((report, SH.conforms, RDFLiteral(not any(r.severity == "Violation" for r in found))))
-    results = tuple(sorted(found, key=_sort_key))
-    return ValidationReport(
-        conforms=not any(r.severity == "Violation" for r in results),
-        results=results,
-        report_graph=report_graph,
-    )
+        _add_result_triples(report_graph, report, result, check.component)
+    conforms = not any(r.severity == "Violation" for r in found)
+    report_graph.set((report, SH.conforms, RDFLiteral(conforms)))
+    return ValidationReport(conforms=conforms, results=tuple(sorted(found, key=_sort_key)), report_graph=report_graph)
 
 
 def check_quotes(dataset: Graph | Dataset, texts: Mapping[str, str]) -> list[ValidationResult]:
@@ -183,43 +254,116 @@ def check_quotes(dataset: Graph | Dataset, texts: Mapping[str, str]) -> list[Val
     A mismatch is a Violation; an excerpt whose source text is not in ``texts`` is a Warning (not checked).
     Excerpts missing a selector part are left to the shapes, which report them.
     """
-    graph = _union_copy(dataset)
+    return quote_results(oxigraph_copy(dataset), texts)
+
+
+_QUOTE_SOURCES = (
+    "PREFIX oa: <http://www.w3.org/ns/oa#> SELECT DISTINCT ?excerpt ?source WHERE { ?excerpt oa:hasSource ?source }"
+)
+_QUOTE_SELECTORS = """PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?excerpt ?selector ?type ?start ?end ?exact WHERE {
+    ?excerpt oa:hasSelector ?selector . ?selector a ?type .
+    FILTER (?type IN (oa:TextPositionSelector, oa:TextQuoteSelector))
+    OPTIONAL { ?selector oa:start ?start } OPTIONAL { ?selector oa:end ?end } OPTIONAL { ?selector oa:exact ?exact }
+}"""
+
+
+def quote_results(
+    store: ox.Store, texts: Mapping[str, str], excerpts: set[str] | None = None
+) -> list[ValidationResult]:
+    """:func:`check_quotes` on the data in ``store``; ``excerpts`` (N-Triples strings) limits the excerpts."""
+    sources: dict[str, list[Node]] = {}
+    rows = store.query(_QUOTE_SOURCES)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        key = str(row["excerpt"])
+        if excerpts is None or key in excerpts:
+            sources.setdefault(key, []).append(to_rdflib(row["source"]))
+    # Per excerpt, per selector (first row of each): (is position, start, end, exact), as _selectors reads them.
+    parts: dict[str, dict[tuple[str, str], tuple[int | None, int | None, str | None]]] = {}
+    rows = store.query(_QUOTE_SELECTORS)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        key = str(row["excerpt"])
+        if key not in sources:
+            continue
+        selector = (str(row["selector"]), str(row["type"]))
+        if selector in parts.setdefault(key, {}):
+            continue
+        position = row["type"] == _POSITION
+        exact = row["exact"]
+        parts[key][selector] = (
+            _offset(row["start"]) if position else None,
+            _offset(row["end"]) if position else None,
+            exact.value if isinstance(exact, ox.Literal) else None,
+        )
     results: list[ValidationResult] = []
-    for excerpt in set(graph.subjects(OA.hasSource, None)):
-        start, end, exact = _selectors(graph, excerpt)
+    for key in sorted(sources):
+        start = end = None
+        exact = None
+        for (_selector, kind), (s, e, x) in sorted(parts.get(key, {}).items()):
+            if kind == str(_POSITION):
+                start, end = s, e
+            else:
+                exact = x
         if start is None or end is None or exact is None:
             continue
-        for source in graph.objects(excerpt, OA.hasSource):
-            text = texts.get(str(source))
-            if text is None:
-                results.append(
-                    ValidationResult(
-                        "Warning",
-                        QUOTE_RULE_ID,
-                        excerpt,
-                        OA.hasSource,
-                        source,
-                        "无法核对引文：未提供该源文件的文本。",
-                        "The quote cannot be checked: the text of its source document was not given.",
-                    )
-                )
-                continue
-            found = text[start:end]
-            if found != exact:
-                shown = found if len(found) <= 60 else found[:57] + "…"
-                results.append(
-                    ValidationResult(
-                        "Violation",
-                        QUOTE_RULE_ID,
-                        excerpt,
-                        OA.hasSelector,
-                        RDFLiteral(found),
-                        f"引文（oa:exact）与源文件 [{start}, {end}) 处的文本不符，源文本为「{shown}」。",
-                        f"The quote (oa:exact) differs from the source text at [{start}, {end}), "
-                        f"which reads “{shown}”.",
-                    )
-                )
+        excerpt = _from_key(key)
+        for source in sources[key]:
+            results += _quote_check(excerpt, source, start, end, exact, texts)
     return sorted(results, key=_sort_key)
+
+
+_POSITION = ox.NamedNode(str(OA.TextPositionSelector))
+
+
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _offset(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | None:
+    """An oa:start or oa:end as :func:`_int` reads it from the rdflib term, without making one for plain digits."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype == _XSD_INTEGER and term.value.isascii() and term.value.isdigit():
+        return int(term.value)
+    return _int(to_rdflib(term))
+
+
+def _from_key(key: str) -> Node:
+    return BNode(key[2:]) if key.startswith("_:") else URIRef(key[1:-1])
+
+
+def _quote_check(
+    excerpt: Node, source: Node, start: int, end: int, exact: str, texts: Mapping[str, str]
+) -> list[ValidationResult]:
+    text = texts.get(str(source))
+    if text is None:
+        return [
+            ValidationResult(
+                "Warning",
+                QUOTE_RULE_ID,
+                excerpt,
+                OA.hasSource,
+                source,
+                "无法核对引文：未提供该源文件的文本。",
+                "The quote cannot be checked: the text of its source document was not given.",
+            )
+        ]
+    found = text[start:end]
+    if found == exact:
+        return []
+    shown = found if len(found) <= 60 else found[:57] + "…"
+    return [
+        ValidationResult(
+            "Violation",
+            QUOTE_RULE_ID,
+            excerpt,
+            OA.hasSelector,
+            RDFLiteral(found),
+            f"引文（oa:exact）与源文件 [{start}, {end}) 处的文本不符，源文本为「{shown}」。",
+            f"The quote (oa:exact) differs from the source text at [{start}, {end}), which reads “{shown}”.",
+        )
+    ]
 
 
 def format_text(report: ValidationReport, lang: Literal["zh", "en"] = "zh") -> str:
@@ -366,19 +510,6 @@ def _add_result_triples(graph: Graph, report: Node, result: ValidationResult, co
 # --- quotes -------------------------------------------------------------------------------------------------
 
 
-def _selectors(graph: Graph, excerpt: Node) -> tuple[int | None, int | None, str | None]:
-    start = end = None
-    exact = None
-    for selector in graph.objects(excerpt, OA.hasSelector):
-        if (selector, RDF.type, OA.TextPositionSelector) in graph:
-            start = _int(graph.value(selector, OA.start))
-            end = _int(graph.value(selector, OA.end))
-        if (selector, RDF.type, OA.TextQuoteSelector) in graph:
-            found = graph.value(selector, OA.exact)
-            exact = str(found) if isinstance(found, RDFLiteral) else None
-    return start, end, exact
-
-
 def _int(node: Node | None) -> int | None:
     value = node.toPython() if isinstance(node, RDFLiteral) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -424,6 +555,17 @@ def _copy(source: Graph) -> Graph:
     for triple in source:
         graph.add(triple)
     return graph
+
+
+def _triples(
+    data: Graph, pattern: tuple[Node | None, Node | None, Node | None] = (None, None, None)
+) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of a graph, or of every named graph of a dataset (a triple may come once per graph)."""
+    if isinstance(data, Dataset) or data.context_aware:
+        for s, p, o, _g in data.quads((*pattern, None)):  # type: ignore[attr-defined]
+            yield s, p, o
+    else:
+        yield from data.triples(pattern)
 
 
 def _union_copy(data: Graph | Dataset) -> _PreparedQueryGraph:
