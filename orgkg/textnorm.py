@@ -55,6 +55,30 @@ def fold_char(ch: str) -> str:
     return ch
 
 
+_BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]"})
+
+
+@functools.lru_cache(maxsize=8)
+def document_chars(source: str) -> tuple[str, ...]:
+    """One normalized character per source character ("" where it is left out of the view).
+
+    Widths folded (（→(), the family's other brackets as square ones (【】〔〕 → []); in a Traditional-script
+    document the Simplified form (the names are resolved in Simplified; spans keep indexing the original);
+    pinyin glosses that mirror sites insert after characters (發(fā)改委) left out.
+
+    >>> "".join(document_chars("【责任单位：市发改委】"))
+    '[责任单位:市发改委]'
+    """
+    from orgkg import script  # Traditional script and mirror glosses
+
+    base = script.simplified_chars(source)
+    out = [fold_char(c).translate(_BRACKETS) for c in base]
+    for start, end in script.pinyin_glosses(source):
+        for i in range(start, end):
+            out[i] = ""
+    return tuple(out)
+
+
 def view(source: str, start: int = 0, end: int | None = None, *, drop: str = "whitespace") -> TextView:
     """Normalized view of ``source[start:end]``: full-width folded; whitespace (and ``*`` emphasis) dropped.
 
@@ -64,8 +88,11 @@ def view(source: str, start: int = 0, end: int | None = None, *, drop: str = "wh
     stop = len(source) if end is None else end
     chars: list[str] = []
     offsets: list[int] = []
+    normalized = document_chars(source)
     for i in range(start, stop):
-        ch = fold_char(source[i])
+        ch = normalized[i]
+        if not ch:
+            continue
         if drop == "whitespace" and (ch.isspace() or ch == "*"):
             continue
         chars.append(ch)

@@ -1,8 +1,12 @@
-"""Parse the body of a responsibility field or tag into (role, name) statements.
+"""Parse a responsibility marker into (role, name) statements.
 
-Handles the family's forms: ``分管领导：X、Y。``; ``责任部门：A（alias）、B、各部门。``; ``（校领导：X。Y牵头负责）``,
-with two pairs separated by ``；`` and a scope after the verb (``教务部牵头负责教学改革事项…``); joint leads
-``A/B``; ``（校领导按分工牵头推进，各部门分工负责）``; half-width punctuation (the view folds it).
+Handles every way the family writes them (see :mod:`orgkg.segment` for how markers are found): fields
+``分管领导：X、Y。`` / ``责任部门：A（alias）、B、各部门。``; tags with several fields separated by ``;`` ``；`` or ``,``
+(``[牵头单位:县发改局(粮食局);责任单位:各镇人民政府,嘉鱼经济开发区]``, ``(负责部门:A、B;适用范围:…)``); leader
+tags ``（校领导：X。Y牵头负责；…）`` and ``（校领导按分工牵头推进，各部门分工负责）``; units followed by a role verb
+(``X牵头,Y、Z参与``, ``A、B分别负责落实``, ``由X负责落实``, ``X会同有关部门负责``); bare unit lists; the role cells of
+tables; leaders named in section headings with their post. Roles, verbs and collective markers come from the
+lexicon; half-width punctuation is folded by the view.
 """
 
 from __future__ import annotations
@@ -11,61 +15,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from orgkg.lexicon import LEXICON, alternation
 from orgkg.records import MentionKind, NameMention, Responsibility, Role, Span
-from orgkg.segment import SUPERVISOR_LABELS, Marker
+from orgkg.segment import LEADER_HEADING, Marker, looks_like_bodies
 from orgkg.textnorm import TextView
 
-LABEL_ROLES: dict[str, Role] = {label: Role.SUPERVISOR for label in SUPERVISOR_LABELS} | {
-    "牵头单位": Role.LEAD,
-    "牵头部门": Role.LEAD,
-    "责任单位": Role.RESPONSIBLE,
-    "责任部门": Role.RESPONSIBLE,
-    "责任科室": Role.RESPONSIBLE,
-    "负责单位": Role.RESPONSIBLE,
-    "负责部门": Role.RESPONSIBLE,
-    "配合单位": Role.PARTICIPANT,
-    "配合部门": Role.PARTICIPANT,
-    "参与单位": Role.PARTICIPANT,
-    "参与部门": Role.PARTICIPANT,
-    "协办单位": Role.PARTICIPANT,
-    "协办部门": Role.PARTICIPANT,
-}
-
-# Verb phrases after a unit list in （校领导：X。Y牵头负责…）; longest first.
-_VERBS: tuple[tuple[str, Role], ...] = (
-    ("牵头负责", Role.LEAD),
-    ("牵头推进", Role.LEAD),
-    ("牵头", Role.LEAD),
-    ("分工负责", Role.RESPONSIBLE),
-    ("具体负责", Role.RESPONSIBLE),
-    ("负责", Role.RESPONSIBLE),
-    ("配合", Role.PARTICIPANT),
-    ("参与", Role.PARTICIPANT),
-    ("协助", Role.PARTICIPANT),
-)
-_VERB_RE = re.compile("|".join(v for v, _ in _VERBS))
-_VERB_ROLE = dict(_VERBS)
-
-_COLLECTIVE_PREFIX = re.compile(r"^(?:各|相关|有关|其他|其它|全体|所属|其余)")
-_COLLECTIVE_SUFFIX = re.compile(r"(?:成员单位|相关部门|有关部门|职能部门)$")
-# Category nouns that, right after a 各… item, continue the 各: 各单位、部门 = 各单位 and 各部门.
-_CATEGORY_NOUNS = {
-    "部门",
-    "单位",
-    "学院",
-    "院部",
-    "党支部",
-    "直属党支部",
-    "总支",
-    "党总支",
-    "教学部",
-    "分部",
-    "科室",
-    "处室",
-}
+LABEL_ROLES: dict[str, Role] = LEXICON.label_roles
+SUPERVISOR_LABELS = LEXICON.supervisor_labels
+_LABELS_AT = re.compile(rf"(?:{alternation(LEXICON.all_labels)}):")
+_VERB_RE = re.compile(alternation([v for v, _ in LEXICON.verbs]))
+_CONNECTIVE_RE = re.compile(alternation(LEXICON.connectives)) if LEXICON.connectives else None
+_POST_SUFFIX = re.compile(rf"(?:{alternation(LEXICON.posts)})(?:同志)?$")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-_TRAILING = re.compile(r"(?:等|等单位|等部门)$")
+_TRAILING = re.compile(r"(?:等单位|等部门|等)$")
 _SEPARATORS = "、,;/，；／"
+_OPEN = "([<"
+_CLOSE = ")]>"
 
 
 @dataclass(frozen=True)
@@ -82,9 +47,9 @@ def _split(v: TextView, start: int, end: int, separators: str = _SEPARATORS) -> 
     text = v.text
     for i in range(start, end + 1):
         ch = text[i] if i < end else None
-        if ch == "(":
+        if ch is not None and ch in _OPEN:
             depth += 1
-        elif ch == ")":
+        elif ch is not None and ch in _CLOSE:
             depth = max(0, depth - 1)
         if ch is None or (depth == 0 and ch in separators):
             s, e = piece_start, i
@@ -97,48 +62,183 @@ def _split(v: TextView, start: int, end: int, separators: str = _SEPARATORS) -> 
             piece_start = i + 1
 
 
+def is_convention(text: str) -> bool:
+    """A convention phrase or its scope word (排名第一位为牵头单位, 下同), not a name."""
+    return bool(LEXICON.first_listed_lead.search(text)) or text in LEXICON.convention_scope
+
+
 def _mention(v: TextView, piece: _Piece, kind: MentionKind) -> NameMention:
     """A name with its bracketed aliases: 宣传部(新闻中心) → 宣传部 + alias 新闻中心."""
     text = _TRAILING.sub("", piece.text)
     aliases: list[str] = []
     main = text
-    m = re.match(r"^(.+?)\((.+)\)$", text)
+    m = re.match(r"^(.+?)[(<](.+)[)>]$", text)
     if m and kind is not MentionKind.PERSON:
         main = m.group(1)
-        aliases = [a for a in re.split(r"[、,;]", m.group(2)) if a]
+        aliases = [a for a in re.split(r"[、,;]", m.group(2)) if a and not is_convention(a)]
+        if not aliases and kind is MentionKind.COLLECTIVE:
+            main = text
     return NameMention(name=main, span=v.span(piece.start, piece.end), kind=kind, aliases=tuple(aliases))
 
 
-def _unit_kind(name: str) -> MentionKind:
-    if _COLLECTIVE_PREFIX.match(name) or _COLLECTIVE_SUFFIX.search(name):
+def unit_kind(name: str) -> MentionKind:
+    """A collective reference (各部门, 相关街道, 市政府各部门, 县直各有关单位) or a named unit."""
+    lx = LEXICON
+    bare = _TRAILING.sub("", name)
+    if (
+        bare.startswith(lx.collective_prefixes)
+        or any(c in bare for c in lx.collective_contains)
+        or bare.endswith(lx.collective_suffixes)
+        or bare in lx.collective_whole
+        or re.match(r"^[市县区省]直", bare)
+    ):
         return MentionKind.COLLECTIVE
     return MentionKind.UNIT
 
 
 def unit_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
-    """Unit names in a list: aliases attached, collective references typed as such."""
+    """Unit names in a list: aliases attached, collective references typed as such, conventions left out."""
     mentions: list[NameMention] = []
     previous_collective = False
     for piece in _split(v, start, end):
-        kind = _unit_kind(piece.text)
-        if kind is MentionKind.UNIT and previous_collective and piece.text in _CATEGORY_NOUNS:
-            kind = MentionKind.COLLECTIVE
-            piece = _Piece("各" + piece.text, piece.start, piece.end)
+        if is_convention(piece.text):
+            continue
+        kind = unit_kind(piece.text)
+        if kind is MentionKind.UNIT and previous_collective:
+            if piece.text in LEXICON.category_nouns:
+                kind = MentionKind.COLLECTIVE
+                piece = _Piece("各" + piece.text, piece.start, piece.end)
+            elif LEXICON.collective_continuation.match(piece.text):
+                kind = MentionKind.COLLECTIVE  # 各县、市、区政府: the 各 carries over
+        if kind is MentionKind.UNIT and not re.search(r"[\u4e00-\u9fffA-Za-z]", piece.text):
+            continue  # punctuation or a number is no name
         previous_collective = kind is MentionKind.COLLECTIVE
         mentions.append(_mention(v, piece, kind))
     return mentions
 
 
 def person_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
-    """Leaders' names in a list; anything that is not a name (校领导按分工) is a collective reference."""
+    """Leaders' names in a list (a post after the name dropped); anything else is a collective reference."""
     mentions = []
     for piece in _split(v, start, end):
+        post = _POST_SUFFIX.search(piece.text)
+        if post and post.start() >= 2:
+            piece = _Piece(piece.text[: post.start()], piece.start, piece.start + post.start())
         if _PERSON_NAME.match(piece.text) and not piece.text.startswith("校领导"):
             mentions.append(_mention(v, piece, MentionKind.PERSON))
         else:
             # 校领导按分工 and the like: the leaders as a group, not a named person
-            mentions.append(_mention(v, _Piece(piece.text, piece.start, piece.end), MentionKind.COLLECTIVE))
+            mentions.append(_mention(v, piece, MentionKind.COLLECTIVE))
     return mentions
+
+
+def _units_with_connective(v: TextView, start: int, end: int, role: Role) -> Iterator[tuple[Role, NameMention]]:
+    """``X会同有关部门`` → X with ``role``, the units after the connective take part."""
+    m = _CONNECTIVE_RE.search(v.text, start, end) if _CONNECTIVE_RE else None
+    if m is None:
+        for mention in unit_mentions(v, start, end):
+            yield role, mention
+        return
+    for mention in unit_mentions(v, start, m.start()):
+        yield role, mention
+    for mention in unit_mentions(v, m.end(), end):
+        yield Role.PARTICIPANT, mention
+
+
+def verb_clauses(v: TextView, start: int, end: int) -> Iterator[tuple[Role, NameMention, str | None]]:
+    """``生态环境部牵头,国家发展改革委、工业和信息化部参与`` → (lead, 生态环境部), (participant, …) …
+
+    Each role verb ends a clause whose units run from the end of the previous clause; a verb counts only when
+    what precedes it reads as names of bodies. Text after a verb up to the next separator (年内持续推进) is
+    its scope.
+    """
+    text = v.text
+    clause_start = start
+    for m in _VERB_RE.finditer(text, start, end):
+        if m.start() < clause_start:
+            continue
+        units = text[clause_start : m.start()]
+        if not units or not looks_like_bodies(units):
+            continue
+        role = LEXICON.verb_role(m.group(0))
+        nxt = m.end()
+        while nxt < end and text[nxt] not in ",;、":
+            nxt += 1
+        scope = text[m.end() : nxt] or None
+        if m.group(0) == "指导":
+            scope = "指导"
+        for r, mention in _units_with_connective(v, clause_start, m.start(), role):
+            yield r, mention, scope
+        clause_start = nxt + 1 if nxt < end else end
+
+
+def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
+    """All responsibilities a marker states, each with the marker's span as provenance."""
+    span = v.span(marker.start, marker.end)
+    text = v.text
+    out: list[Responsibility] = []
+    if marker.kind == "leader":
+        m = LEADER_HEADING.match(text, marker.body_start, marker.body_end)
+        if m:
+            piece = _Piece(m.group("name"), m.start("name"), m.end("name"))
+            out.append(Responsibility(Role.SUPERVISOR, _mention(v, piece, MentionKind.PERSON), span, scope=m.group("post")))
+        return out
+    if marker.kind == "cell":
+        return _cell(v, marker, span)
+    if marker.kind == "clause":
+        return [Responsibility(r, m, span, scope=s) for r, m, s in verb_clauses(v, marker.body_start, marker.body_end)]
+    if marker.bracketed and not marker.label:
+        # (X牵头,Y参与) or (A,B,C,排名第一位为牵头单位,下同)
+        found = [Responsibility(r, m, span, scope=s) for r, m, s in verb_clauses(v, marker.body_start, marker.body_end)]
+        if found:
+            return found
+        return [Responsibility(Role.RESPONSIBLE, m, span) for m in unit_mentions(v, marker.body_start, marker.body_end)]
+    if marker.label == "校领导按分工" or (marker.bracketed and marker.label in SUPERVISOR_LABELS):
+        # （校领导：X。Y牵头负责；校领导：Z。W牵头负责…） or （校领导按分工牵头推进，各部门分工负责）
+        for clause in _split(v, marker.start + 1, marker.body_end, separators=";；"):
+            out.extend(_leader_clause(v, clause, span))
+        return out
+    if marker.bracketed:
+        return _fields(v, marker.start + 1, marker.body_end, span)
+    role = LABEL_ROLES[marker.label]
+    names = (
+        person_mentions(v, marker.body_start, marker.body_end)
+        if role is Role.SUPERVISOR
+        else unit_mentions(v, marker.body_start, marker.body_end)
+    )
+    return [Responsibility(role, mention, span) for mention in names]
+
+
+def _fields(v: TextView, start: int, end: int, span: Span) -> list[Responsibility]:
+    """``牵头单位:A;责任单位:B,C,各镇`` / ``负责部门:A、B,适用范围:…``: each labelled field of a tag."""
+    text = v.text
+    labels = [m for m in _LABELS_AT.finditer(text, start, end) if m.start() == start or text[m.start() - 1] in ";,、"]
+    out: list[Responsibility] = []
+    for k, m in enumerate(labels):
+        body_end = labels[k + 1].start() - 1 if k + 1 < len(labels) else end
+        label = m.group(0).rstrip(":")
+        role = LABEL_ROLES.get(label)
+        if role is None:
+            continue  # 适用范围, 完成时限 …
+        if role is Role.SUPERVISOR:
+            out.extend(Responsibility(role, p, span) for p in person_mentions(v, m.end(), body_end))
+        else:
+            out.extend(Responsibility(role, u, span) for u in unit_mentions(v, m.end(), body_end))
+    return out
+
+
+def _cell(v: TextView, marker: Marker, span: Span) -> list[Responsibility]:
+    """A role column's cell: names (leaders or units), or units with their own verb (市发改委牵头落实)."""
+    assert marker.role is not None
+    s, e = marker.body_start, marker.body_end
+    if marker.role is Role.SUPERVISOR:
+        return [Responsibility(Role.SUPERVISOR, p, span) for p in person_mentions(v, s, e) if p.kind is MentionKind.PERSON]
+    found = [Responsibility(r, m, span, scope=sc) for r, m, sc in verb_clauses(v, s, e)]
+    if found:
+        return found
+    if not looks_like_bodies(v.text[s:e]):
+        return []
+    return [Responsibility(marker.role, u, span) for u in unit_mentions(v, s, e)]
 
 
 def _unit_clause(v: TextView, start: int, end: int) -> Iterator[tuple[Role, NameMention, str | None]]:
@@ -148,39 +248,19 @@ def _unit_clause(v: TextView, start: int, end: int) -> Iterator[tuple[Role, Name
     if m is None:
         units_end, role, scope = end, Role.LEAD, None
     else:
-        units_end, role = m.start(), _VERB_ROLE[m.group(0)]
+        units_end, role = m.start(), LEXICON.verb_role(m.group(0))
         scope = text[m.end() : end].strip("。.,") or None
     for mention in unit_mentions(v, start, units_end):
         yield role, mention, scope
 
 
-def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
-    """All responsibilities a marker states, each with the marker's span as provenance."""
-    span = v.span(marker.start, marker.end)
-    out: list[Responsibility] = []
-    if marker.label == "校领导按分工" or (marker.bracketed and marker.label in SUPERVISOR_LABELS):
-        # （校领导：X。Y牵头负责；校领导：Z。W牵头负责…） or （校领导按分工牵头推进，各部门分工负责）
-        for clause in _split(v, marker.start + 1, marker.body_end, separators=";；"):
-            out.extend(_leader_clause(v, clause, span))
-        return out
-    role = LABEL_ROLES[marker.label]
-    if role is Role.SUPERVISOR:
-        names = person_mentions(v, marker.body_start, marker.body_end)
-    else:
-        names = unit_mentions(v, marker.body_start, marker.body_end)
-    for mention in names:
-        out.append(Responsibility(role=role, agent=mention, span=span))
-    return out
-
-
 def _leader_clause(v: TextView, clause: _Piece, span: Span) -> Iterator[Responsibility]:
     text = v.text
     s, e = clause.start, clause.end
-    unit_label = next((lab for lab in LABEL_ROLES if text.startswith(lab + ":", s)), None)
+    unit_label = next((lab for lab in LEXICON.role_labels if text.startswith(lab + ":", s)), None)
     if unit_label is not None and LABEL_ROLES[unit_label] is not Role.SUPERVISOR:
         # (分管领导:X;责任部门:A、B): a second field inside the same tag
-        for mention in unit_mentions(v, s + len(unit_label) + 1, e):
-            yield Responsibility(LABEL_ROLES[unit_label], mention, span)
+        yield from _fields(v, s, e, span)
         return
     label = next((lab for lab in SUPERVISOR_LABELS if text.startswith(lab + ":", s)), None)
     if label is not None:

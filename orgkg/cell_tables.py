@@ -1,0 +1,123 @@
+"""Tables flattened one cell per line: a header of column words, then rows that each start at their number.
+
+Pages converted to text and pipe tables copied from the web lose their row structure: 国办发 lists arrive as
+``1`` / ``知识产权…审判`` / ``整合分散的审判资源…`` / ``最高人民法院、国家知识产权局`` / ``全国`` under a header
+``序号 / 改革举措 / 主要内容 / 指导部门 / 推广范围``; progress tables as ``24 |`` / ``优化提升… |`` / ``徐国江 |`` /
+``城管局 |`` under ``序号 | 主要任务 | … | 分管 领导 | 牵头 单位 | …`` (the segmenter has already cut pipe cells
+into lines and dropped the spaces inside header words). A table is a task table when its header has an ordinal
+column, a task column and at least one role column (:mod:`orgkg.lexicon`). Each row becomes a heading of
+:data:`~orgkg.segment.ROW_LEVEL` whose title is the task cell, and each role cell a marker with the column's role;
+numbered section headings between rows (``(一)王宏副市长牵头重点工作``) stay headings, so a leader they name
+applies to the rows under them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from orgkg.lexicon import LEXICON
+from orgkg.records import Role
+from orgkg.segment import _BARE_ORDINAL, ROW_LEVEL, Heading, Marker
+from orgkg.textnorm import TextView
+
+_MAX_HEADER_CELL = 24
+_HEADER_WORD = re.compile(r"^[\u4e00-\u9fff\-—~()、0-9月]+$")
+
+
+def _column(cell: str) -> tuple[str, Role | None] | None:
+    """What a header cell names: ("ordinal"|"task"|"role"|"other", role), or None when it is no header word."""
+    bare = re.sub(r"\(.*\)$", "", cell)
+    if bare in LEXICON.ordinal_columns:
+        return "ordinal", None
+    role = LEXICON.column_role(bare)
+    if role is not None:
+        return "role", role
+    if bare.startswith(LEXICON.task_columns):
+        return "task", None
+    if len(cell) <= _MAX_HEADER_CELL and _HEADER_WORD.match(cell) and not _BARE_ORDINAL.match(cell):
+        return "other", None
+    return None
+
+
+def _header_at(lines: list[str], k: int) -> list[tuple[str, Role | None, str]] | None:
+    """The header starting at line ``k``: (what, role, text) per column, or None."""
+    if _column(lines[k]) != ("ordinal", None):
+        return None
+    cols: list[tuple[str, Role | None, str]] = []
+    j = k
+    while j < len(lines) and len(cols) < 16:
+        c = _column(lines[j])
+        if c is None or (cols and c[0] == "ordinal"):
+            break
+        cols.append((c[0], c[1], lines[j]))
+        j += 1
+    kinds = [c[0] for c in cols]
+    if len(cols) >= 3 and "task" in kinds and "role" in kinds:
+        return cols
+    return None
+
+
+def table_rows(v: TextView, starts: list[int], ends: list[int], headings: list[Heading]) -> tuple[list[Heading], list[Marker]]:
+    """Row headings and role-cell markers of every flattened task table in the document."""
+    texts = [v.text[s:e] for s, e in zip(starts, ends, strict=True)]
+    heading_lines = {h.start for h in headings}
+    rows: list[Heading] = []
+    cells: list[Marker] = []
+    k = 0
+    while k < len(texts):
+        header = _header_at(texts, k)
+        if header is None:
+            k += 1
+            continue
+        k += len(header)
+        current: list[int] | None = None  # line indices of the row: ordinal, then one per column
+        last_number = 0
+
+        def close(row: list[int] | None) -> None:
+            if row is not None:
+                _emit(v, starts, ends, texts, header, row, rows, cells)
+
+        while k < len(texts):
+            if _header_at(texts, k) is not None:
+                break
+            m = _BARE_ORDINAL.match(texts[k])
+            if starts[k] in heading_lines:
+                close(current)
+                current = None
+            elif m and (current is None or len(current) >= 3) and int(m.group(1)) != last_number:
+                close(current)
+                current = [k]
+                last_number = int(m.group(1))
+            elif current is not None:
+                current.append(k)
+            k += 1
+        close(current)
+    return rows, cells
+
+
+def _emit(
+    v: TextView,
+    starts: list[int],
+    ends: list[int],
+    texts: list[str],
+    header: list[tuple[str, Role | None, str]],
+    row: list[int],
+    rows: list[Heading],
+    cells: list[Marker],
+) -> None:
+    task_at = next((i for i, c in enumerate(header) if c[0] == "task"), None)
+    if task_at is None or task_at >= len(row):
+        return
+    ordinal_line = row[0]
+    m = _BARE_ORDINAL.match(texts[ordinal_line])
+    assert m is not None
+    task_line = row[task_at]
+    rows.append(
+        Heading(ROW_LEVEL, int(m.group(1)), texts[ordinal_line], starts[ordinal_line], starts[task_line], ends[task_line])
+    )
+    for col, line in zip(header, row, strict=False):
+        what, role, label = col
+        if what != "role" or role is None:
+            continue
+        s, e = starts[line], ends[line]
+        cells.append(Marker(label, s, e, s, e, False, "cell", role, whole_line=True))
