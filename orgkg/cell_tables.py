@@ -17,10 +17,11 @@ import re
 
 from orgkg.lexicon import LEXICON
 from orgkg.records import Role
-from orgkg.segment import _BARE_ORDINAL, ROW_LEVEL, Heading, Marker
+from orgkg.segment import _BARE_ORDINAL, ROW_LEVEL, Heading, Marker, looks_like_bodies
 from orgkg.textnorm import TextView
 
 _MAX_HEADER_CELL = 24
+_PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _HEADER_WORD = re.compile(r"^[\u4e00-\u9fff\-—~()、0-9月]+$")
 
 
@@ -115,9 +116,36 @@ def _emit(
     rows.append(
         Heading(ROW_LEVEL, int(m.group(1)), texts[ordinal_line], starts[ordinal_line], starts[task_line], ends[task_line])
     )
-    for col, line in zip(header, row, strict=False):
-        what, role, label = col
-        if what != "role" or role is None:
-            continue
+    for (label, role), line in _role_cells(texts, header, row, task_at):
         s, e = starts[line], ends[line]
         cells.append(Marker(label, s, e, s, e, False, "cell", role, whole_line=True))
+
+
+def _fits(role: Role, cell: str) -> bool:
+    if role is Role.SUPERVISOR:
+        return all(_PERSON.match(p) for p in re.split(r"[、,;]", cell) if p)
+    return looks_like_bodies(cell) or any(cell.endswith(v) for v, _ in LEXICON.verbs)
+
+
+def _role_cells(
+    texts: list[str], header: list[tuple[str, Role | None, str]], row: list[int], task_at: int
+) -> list[tuple[tuple[str, Role], int]]:
+    """(column label and role, line) of each role cell of a row.
+
+    A row with one cell per column is read by position. Rows of pages that dropped or merged cells are read by
+    content: each role column, in order, takes the next cell (after the task cell) that reads as its role does —
+    persons for a leader column, bodies for a unit column.
+    """
+    roles = [(i, c[2], c[1]) for i, c in enumerate(header) if c[0] == "role" and c[1] is not None]
+    if len(row) == len(header) and all(_fits(role, texts[row[i]]) for i, _, role in roles if role is not None):
+        return [((label, role), row[i]) for i, label, role in roles if role is not None]
+    out: list[tuple[tuple[str, Role], int]] = []
+    pointer = task_at + 1
+    for _i, label, role in roles:
+        assert role is not None
+        for j in range(pointer, min(len(row), pointer + 3)):
+            if _fits(role, texts[row[j]]):
+                out.append(((label, role), row[j]))
+                pointer = j + 1
+                break
+    return out

@@ -61,7 +61,7 @@ _VERB_ALT = alternation([v for v, _ in LEXICON.verbs])
 _POST_ALT = alternation(LEXICON.posts)
 # 一、王丹县长牵头重点工作 / (一)戴建平常务副市长牵头重点工作: a leader (2–4 characters) and the post.
 LEADER_HEADING = re.compile(
-    rf"^(?P<name>[\u4e00-\u9fff·]{{2,4}}?)(?P<post>{_POST_ALT})(?:{LEXICON.leader_heading_tail})$"
+    rf"(?P<name>[\u4e00-\u9fff·]{{2,4}}?)(?P<post>{_POST_ALT})(?:{LEXICON.leader_heading_tail})$"
 )
 
 OPEN_BRACKETS = "(["
@@ -78,6 +78,7 @@ _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|
 _MARKUP_PREFIX = re.compile(r"[#>]+")
 _SENTENCE_BOUNDARY = "。;!?)]:"
 _BARE_ORDINAL = re.compile(r"^(\d{1,4})(\*?)$")
+_ORDINAL_HEADER_LINE = re.compile(rf"^[ \t]*(?:{alternation(LEXICON.ordinal_columns)})[ \t|]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,12 @@ def document_view(text: str) -> tuple[TextView, list[int], list[int], set[int]]:
     ends: list[int] = []
     gaps: set[int] = set()
     pos = 0
+    # a bare number on a line is a page number, except in a table flattened one cell per line (a row number)
+    numbers_are_rows = bool(_ORDINAL_HEADER_LINE.search(text))
     for line in text.split("\n"):
         line_start = pos
         pos += len(line) + 1
-        if _PAGE_NUMBER_LINE.match(line) or not line.strip():
+        if not line.strip(" \t|") or (_PAGE_NUMBER_LINE.match(line) and not (numbers_are_rows and line.strip().isdigit())):
             continue
         framed = line.lstrip().startswith("|")
         cells = [(line_start, len(line))] if framed or "|" not in line else _cells(line, line_start)

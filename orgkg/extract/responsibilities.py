@@ -63,8 +63,13 @@ def _split(v: TextView, start: int, end: int, separators: str = _SEPARATORS) -> 
 
 
 def is_convention(text: str) -> bool:
-    """A convention phrase or its scope word (排名第一位为牵头单位, 下同), not a name."""
-    return bool(LEXICON.first_listed_lead.search(text)) or text in LEXICON.convention_scope
+    """A convention phrase or its scope word (排名第一位为牵头单位, 下同), not a name.
+
+    >>> is_convention("排名第一位为牵头单位"), is_convention("县发改局(首位单位为牵头单位,下同)")
+    (True, False)
+    """
+    bare = re.sub(r"[(<\[].*[)>\]]", "", text)
+    return bool(bare) and (bool(LEXICON.first_listed_lead.search(bare)) or bare in LEXICON.convention_scope)
 
 
 def _mention(v: TextView, piece: _Piece, kind: MentionKind) -> NameMention:

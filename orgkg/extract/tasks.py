@@ -39,10 +39,10 @@ def _owner(all_blocks: list[Block], m: Marker, owned: dict[int, list[Marker]]) -
     """The block a marker assigns: the innermost one holding it; a tag standing on its own line after a run
     of sub-items that carry no marker of their own (（1）…（4） then (责任单位:…)) assigns their parent."""
     b = _innermost(all_blocks, m.start)
-    if b is None or not m.whole_line or b.parent is None or b.heading.number < 2:
+    if b is None or not m.whole_line or m.kind == "cell" or b.parent is None or b.heading.number < 2:
         return b
     siblings = [x for x in all_blocks if x.parent is b.parent and x.heading.level == b.heading.level]
-    if len(siblings) >= 2 and not any(x.heading.start in owned for x in siblings):
+    if len(siblings) >= 2 and siblings[-1] is b and not any(x.heading.start in owned for x in siblings):
         return b.parent
     return b
 
