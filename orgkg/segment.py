@@ -320,6 +320,8 @@ def looks_like_bodies(text: str) -> bool:
     if not pieces:
         return False
     for p in pieces:
+        if re.search(r"[。:!?“”\[\]()]", p):
+            return False  # a sentence, a field or a bracket left open is no name
         p = re.sub(r"(?:等|等单位|等部门)$", "", p)
         for c in LEXICON.connectives:
             p = p.split(c)[-1] if c in p else p
@@ -421,7 +423,7 @@ def _markers(
                 found.append(Marker("", i, end, i + 1, body_end, False, "clause"))
                 covered_until = end
                 continue
-        if i == line_start:
+        if i == line_start and i not in heading_starts:
             stop = line_end - 1 if text[line_end - 1] == "。" else line_end
             verb = _unit_list_verb(text, i, stop)
             if verb is not None and i + verb.end() >= stop - 2:

@@ -78,11 +78,9 @@ def _mention(v: TextView, piece: _Piece, kind: MentionKind) -> NameMention:
     aliases: list[str] = []
     main = text
     m = re.match(r"^(.+?)[(<](.+)[)>]$", text)
-    if m and kind is not MentionKind.PERSON:
+    if m and kind is MentionKind.UNIT:
         main = m.group(1)
         aliases = [a for a in re.split(r"[、,;]", m.group(2)) if a and not is_convention(a)]
-        if not aliases and kind is MentionKind.COLLECTIVE:
-            main = text
     return NameMention(name=main, span=v.span(piece.start, piece.end), kind=kind, aliases=tuple(aliases))
 
 
