@@ -58,7 +58,9 @@ def _header_at(lines: list[str], k: int) -> list[tuple[str, Role | None, str]] |
     return None
 
 
-def table_rows(v: TextView, starts: list[int], ends: list[int], headings: list[Heading]) -> tuple[list[Heading], list[Marker]]:
+def table_rows(
+    v: TextView, starts: list[int], ends: list[int], headings: list[Heading]
+) -> tuple[list[Heading], list[Marker]]:
     """Row headings and role-cell markers of every flattened task table in the document."""
     texts = [v.text[s:e] for s, e in zip(starts, ends, strict=True)]
     heading_lines = {h.start for h in headings}
@@ -74,7 +76,7 @@ def table_rows(v: TextView, starts: list[int], ends: list[int], headings: list[H
         current: list[int] | None = None  # line indices of the row: ordinal, then one per column
         last_number = 0
 
-        def close(row: list[int] | None) -> None:
+        def close(row: list[int] | None, header: list[tuple[str, Role | None, str]] = header) -> None:
             if row is not None:
                 _emit(v, starts, ends, texts, header, row, rows, cells)
 
@@ -114,7 +116,9 @@ def _emit(
     assert m is not None
     task_line = row[task_at]
     rows.append(
-        Heading(ROW_LEVEL, int(m.group(1)), texts[ordinal_line], starts[ordinal_line], starts[task_line], ends[task_line])
+        Heading(
+            ROW_LEVEL, int(m.group(1)), texts[ordinal_line], starts[ordinal_line], starts[task_line], ends[task_line]
+        )
     )
     for (label, role), line in _role_cells(texts, header, row, task_at):
         s, e = starts[line], ends[line]

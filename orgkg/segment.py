@@ -144,7 +144,9 @@ def document_view(text: str) -> tuple[TextView, list[int], list[int], set[int]]:
     for line in text.split("\n"):
         line_start = pos
         pos += len(line) + 1
-        if not line.strip(" \t|") or (_PAGE_NUMBER_LINE.match(line) and not (numbers_are_rows and line.strip().isdigit())):
+        if not line.strip(" \t|") or (
+            _PAGE_NUMBER_LINE.match(line) and not (numbers_are_rows and line.strip().isdigit())
+        ):
             continue
         framed = line.lstrip().startswith("|")
         cells = [(line_start, len(line))] if framed or "|" not in line else _cells(line, line_start)
@@ -195,7 +197,9 @@ def _boundary_before(text: str, i: int, line_start: int, gaps: set[int]) -> bool
 def _find_headings(v: TextView, starts: list[int], ends: list[int], gaps: set[int]) -> tuple[list[Heading], list[int]]:
     """Headings in document order, and the view indices where an inline heading cuts its line."""
     text = v.text
-    candidates: list[tuple[int, int, int, int, re.Match[str], bool]] = []  # (pos, level, line start, line end, m, inline)
+    candidates: list[
+        tuple[int, int, int, int, re.Match[str], bool]
+    ] = []  # (pos, level, line start, line end, m, inline)
     for s, e in zip(starts, ends, strict=True):
         for i in range(s, e):
             if i != s and not _boundary_before(text, i, s, gaps):
@@ -357,9 +361,12 @@ def _continuation(p: str) -> bool:
 def _tag_kind(text: str, body_start: int, body_end: int) -> str | None:
     """What a bracketed text is: ``fields``, ``verbs``, ``list`` (bodies only), or None (ordinary brackets)."""
     if _ANY_FIELD_AT.match(text, body_start) or text.startswith("校领导按分工", body_start):
-        return "fields" if not text.startswith(tuple(LEXICON.other_labels), body_start) or _ROLE_FIELD_AT.search(
-            text, body_start, body_end
-        ) else None
+        return (
+            "fields"
+            if not text.startswith(tuple(LEXICON.other_labels), body_start)
+            or _ROLE_FIELD_AT.search(text, body_start, body_end)
+            else None
+        )
     body = text[body_start:body_end]
     rule = LEXICON.first_listed_lead.search(body)
     if _unit_list_verb(text, body_start, body_end) is not None:
@@ -371,9 +378,7 @@ def _tag_kind(text: str, body_start: int, body_end: int) -> str | None:
     return None
 
 
-def _markers(
-    v: TextView, starts: list[int], ends: list[int], headings: list[Heading], gaps: set[int]
-) -> list[Marker]:
+def _markers(v: TextView, starts: list[int], ends: list[int], headings: list[Heading], gaps: set[int]) -> list[Marker]:
     text = v.text
     heading_starts = {h.start for h in headings}
     boundaries = sorted(heading_starts | {s for s in starts if _ANY_FIELD_AT.match(text, s)})

@@ -1,7 +1,8 @@
 """Parse a responsibility marker into (role, name) statements.
 
 Handles every way the family writes them (see :mod:`orgkg.segment` for how markers are found): fields
-``分管领导：X、Y。`` / ``责任部门：A（alias）、B、各部门。``; tags with several fields separated by ``;`` ``；`` or ``,``
+``分管领导：X、Y。`` / ``责任部门：A（alias）、B、各部门。``; tags with several fields separated by ``;``
+``；`` or ``,``
 (``[牵头单位:县发改局(粮食局);责任单位:各镇人民政府,嘉鱼经济开发区]``, ``(负责部门:A、B;适用范围:…)``); leader
 tags ``（校领导：X。Y牵头负责；…）`` and ``（校领导按分工牵头推进，各部门分工负责）``; units followed by a role verb
 (``X牵头,Y、Z参与``, ``A、B分别负责落实``, ``由X负责落实``, ``X会同有关部门负责``); bare unit lists; the role cells of
@@ -184,7 +185,9 @@ def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
         m = LEADER_HEADING.match(text, marker.body_start, marker.body_end)
         if m:
             piece = _Piece(m.group("name"), m.start("name"), m.end("name"))
-            out.append(Responsibility(Role.SUPERVISOR, _mention(v, piece, MentionKind.PERSON), span, scope=m.group("post")))
+            out.append(
+                Responsibility(Role.SUPERVISOR, _mention(v, piece, MentionKind.PERSON), span, scope=m.group("post"))
+            )
         return out
     if marker.kind == "cell":
         return _cell(v, marker, span)
@@ -235,7 +238,9 @@ def _cell(v: TextView, marker: Marker, span: Span) -> list[Responsibility]:
     assert marker.role is not None
     s, e = marker.body_start, marker.body_end
     if marker.role is Role.SUPERVISOR:
-        return [Responsibility(Role.SUPERVISOR, p, span) for p in person_mentions(v, s, e) if p.kind is MentionKind.PERSON]
+        return [
+            Responsibility(Role.SUPERVISOR, p, span) for p in person_mentions(v, s, e) if p.kind is MentionKind.PERSON
+        ]
     found = [Responsibility(r, m, span, scope=sc) for r, m, sc in verb_clauses(v, s, e)]
     if found:
         return found
