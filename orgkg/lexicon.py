@@ -61,6 +61,8 @@ class Lexicon:
     ordinal_columns: tuple[str, ...]
     task_columns: tuple[str, ...]
     document_kinds: tuple[tuple[str, str], ...]
+    central_bodies: tuple[str, ...]
+    theme_stop_words: frozenset[str]
 
     @property
     def supervisor_labels(self) -> tuple[str, ...]:
@@ -129,6 +131,8 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         ordinal_columns=_longest_first(_words(columns, "ordinal")),
         task_columns=_longest_first(_words(columns, "task")),
         document_kinds=kinds,
+        central_bodies=tuple(_words(data, "central_bodies")),
+        theme_stop_words=frozenset(_words(data, "theme_stop_words")),
     )
 
 

@@ -17,26 +17,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from orgkg.lexicon import LEXICON
+
 THRESHOLD = 0.1
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
-# Words every task of a plan uses; they carry no theme.
-_STOP = {
-    "推进",
-    "加强",
-    "建设",
-    "完善",
-    "提升",
-    "工作",
-    "开展",
-    "推动",
-    "落实",
-    "进一步",
-    "积极",
-    "学校",
-    "国家",
-    "开放",
-    "大学",
-}
+_STOP = LEXICON.theme_stop_words  # the words every task uses (a plan's own organization is no stop word)
 
 
 @dataclass(frozen=True)

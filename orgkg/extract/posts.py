@@ -12,86 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from orgkg.lexicon import LEXICON
 from orgkg.records import PostHolding
 from orgkg.textnorm import TextView, clean_inline, fold_char, view
 
-POSTS = (
-    "党委书记",
-    "党委副书记",
-    "党委常委",
-    "党委委员",
-    "党组书记",
-    "党组副书记",
-    "党组成员",
-    "纪委书记",
-    "纪委副书记",
-    "纪检监察组组长",
-    "总书记",
-    "书记",
-    "副书记",
-    "校长",
-    "副校长",
-    "常务副校长",
-    "院长",
-    "副院长",
-    "总会计师",
-    "总经济师",
-    "部长",
-    "副部长",
-    "局长",
-    "副局长",
-    "厅长",
-    "副厅长",
-    "司长",
-    "副司长",
-    "处长",
-    "副处长",
-    "主任",
-    "副主任",
-    "常务副主任",
-    "秘书长",
-    "副秘书长",
-    "理事长",
-    "副理事长",
-    "主席",
-    "副主席",
-    "总理",
-    "副总理",
-    "省长",
-    "副省长",
-    "市长",
-    "副市长",
-    "县长",
-    "副县长",
-    "区长",
-    "副区长",
-    "巡视员",
-    "副巡视员",
-    "总督学",
-    "副总督学",
-)
-
+POSTS = LEXICON.posts
 # Central bodies named without a place (a suffix of the text before the post suffices).
-CENTRAL_BODIES = (
-    "中共中央",
-    "国务院",
-    "国务院办公厅",
-    "全国人大常委会",
-    "全国政协",
-    "中央组织部",
-    "中央宣传部",
-    "教育部",
-    "财政部",
-    "科技部",
-    "民政部",
-    "人力资源社会保障部",
-    "人力资源和社会保障部",
-    "工业和信息化部",
-    "国家发展改革委",
-    "国家发展和改革委员会",
-    "国家卫生健康委",
-    "国家乡村振兴局",
-)
+CENTRAL_BODIES = LEXICON.central_bodies
 
 _HAN = r"\u4e00-\u9fff"
 _POST_ALT = "|".join(sorted(POSTS, key=len, reverse=True))

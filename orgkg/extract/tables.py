@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from orgkg.extract.responsibilities import LABEL_ROLES, person_mentions, unit_mentions
+from orgkg.lexicon import LEXICON
 from orgkg.records import Responsibility, Role, Span, Task
 from orgkg.segment import cn_number
 from orgkg.textnorm import clean_inline, view
 
-TASK_COLUMNS = ("重点任务", "工作任务", "任务内容", "主要任务", "具体任务", "任务", "工作内容", "工作要点")
-ORDINAL_COLUMNS = ("序号", "编号")
+TASK_COLUMNS = LEXICON.task_columns
+ORDINAL_COLUMNS = LEXICON.ordinal_columns
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 
@@ -55,7 +56,7 @@ def _column_roles(header: list[_Cell]) -> tuple[int, int | None, dict[int, Role]
     if task_col is None:
         return None
     ordinal_col = next((i for i, c in enumerate(header) if c.text in ORDINAL_COLUMNS), None)
-    roles = {i: LABEL_ROLES[c.text] for i, c in enumerate(header) if c.text in LABEL_ROLES}
+    roles = {i: LABEL_ROLES[c.text] for i, c in enumerate(header) if c.text in LABEL_ROLES}  # spaces already out
     return (task_col, ordinal_col, roles) if roles else None
 
 
