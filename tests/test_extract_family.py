@@ -256,6 +256,10 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
             (2, "participant", "市商务局"),
         },
     ),
+    "variant-leaders-with-posts-and-honorifics": (
+        "一、重点工作\n1.推进城市更新。\n牵头市领导:副市长王宏、李明同志、赵刚(常务副市长)\n牵头单位:市住建局\n",
+        {(1, "supervisor", "王宏"), (1, "supervisor", "李明"), (1, "supervisor", "赵刚"), (1, "lead", "市住建局")},
+    ),
 }
 
 
@@ -269,7 +273,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 21
+    assert len(CASES) == 22
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -27,6 +27,7 @@ _LABELS_AT = re.compile(rf"(?:{alternation(LEXICON.all_labels)}):")
 _VERB_RE = re.compile(alternation([v for v, _ in LEXICON.verbs]))
 _CONNECTIVE_RE = re.compile(alternation(LEXICON.connectives)) if LEXICON.connectives else None
 _POST_SUFFIX = re.compile(rf"(?:{alternation(LEXICON.posts)})(?:同志)?$")
+_POST_PREFIX = re.compile(rf"(?:{alternation(LEXICON.posts)})")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _TRAILING = re.compile(r"(?:等单位|等部门|等)$")
 _SEPARATORS = "、,;/，；／"
@@ -125,15 +126,30 @@ def person_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
     """Leaders' names in a list (a post after the name dropped); anything else is a collective reference."""
     mentions = []
     for piece in _split(v, start, end):
-        post = _POST_SUFFIX.search(piece.text)
-        if post and post.start() >= 2:
-            piece = _Piece(piece.text[: post.start()], piece.start, piece.start + post.start())
+        piece = _person_core(piece)
         if _PERSON_NAME.match(piece.text) and not piece.text.startswith("校领导"):
             mentions.append(_mention(v, piece, MentionKind.PERSON))
         else:
             # 校领导按分工 and the like: the leaders as a group, not a named person
             mentions.append(_mention(v, piece, MentionKind.COLLECTIVE))
     return mentions
+
+
+def _person_core(piece: _Piece) -> _Piece:
+    """The name in ``王宏副市长``, ``副市长王宏``, ``王宏同志``, ``王宏(副市长)``: the post and honorific left out."""
+    text, s = piece.text, piece.start
+    bracket = re.search(r"[(\[<].*$", text)
+    if bracket and bracket.start() >= 2:
+        text = text[: bracket.start()]
+    text = re.sub(r"同志$", "", text)
+    post = _POST_SUFFIX.search(text)
+    if post and post.start() >= 2:
+        text = text[: post.start()]
+    lead = _POST_PREFIX.match(text)
+    if lead and len(text) - lead.end() >= 2:
+        s += lead.end()
+        text = text[lead.end() :]
+    return _Piece(text, s, s + len(text))
 
 
 def _units_with_connective(v: TextView, start: int, end: int, role: Role) -> Iterator[tuple[Role, NameMention]]:
