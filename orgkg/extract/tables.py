@@ -56,7 +56,8 @@ def _column_roles(header: list[_Cell]) -> tuple[int, int | None, dict[int, Role]
     if task_col is None:
         return None
     ordinal_col = next((i for i, c in enumerate(header) if c.text in ORDINAL_COLUMNS), None)
-    roles = {i: LABEL_ROLES[c.text] for i, c in enumerate(header) if c.text in LABEL_ROLES}  # spaces already out
+    # spaces are already out of the view; a note in brackets after the label (责任单位(列第一位者牵头)) is not
+    roles = {i: LABEL_ROLES[b] for i, c in enumerate(header) if (b := re.sub(r"\(.*\)$", "", c.text)) in LABEL_ROLES}
     return (task_col, ordinal_col, roles) if roles else None
 
 
