@@ -73,10 +73,29 @@ def document_chars(source: str) -> tuple[str, ...]:
 
     base = script.simplified_chars(source)
     out = [fold_char(c).translate(_BRACKETS) for c in base]
-    for start, end in script.pinyin_glosses(source):
+    for start, end in [*script.pinyin_glosses(source), *spliced_page_headers(source)]:
         for i in range(start, end):
             out[i] = ""
     return tuple(out)
+
+
+# A PDF's running header (许昌市人民政府文件许政〔2020〕21号) spliced into a sentence by text extraction: the issuer
+# (a two-character place and its level), 文件, and the 文号, inside a line (a header on its own line is the
+# document's own header and stays).
+_SPLICED_HEADER = re.compile(
+    r"(?<=[\u4e00-\u9fff，,。、])[\u4e00-\u9fff]{2}[省市县区州旗](?:人民政府|委员会)(?:办公室|办公厅)?文件"
+    r"[ \t]*[\u4e00-\u9fff]{1,6}[ \t]*[〔\[［(（][ \t]*\d{4}[ \t]*[〕\]］)）][ \t]*\d{1,4}[ \t]*号(?=[^\n])"
+)
+
+
+def spliced_page_headers(text: str) -> list[tuple[int, int]]:
+    """Source ranges of running headers spliced mid-sentence; the view leaves them out.
+
+    >>> t = "对有明确时间节点的重许昌市人民政府文件许政〔2020〕21号大工作实行专项督查"
+    >>> [t[s:e] for s, e in spliced_page_headers(t)]
+    ['许昌市人民政府文件许政〔2020〕21号']
+    """
+    return [(m.start(), m.end()) for m in _SPLICED_HEADER.finditer(text)]
 
 
 def view(source: str, start: int = 0, end: int | None = None, *, drop: str = "whitespace") -> TextView:
