@@ -66,6 +66,7 @@ LEADER_HEADING = re.compile(
 
 OPEN_BRACKETS = "(["
 CLOSE_BRACKETS = ")]"
+_MAX_SKIP = 3  # numbering that skips (items left out of a published list) still continues its level
 ROW_LEVEL = 5  # rows of a flattened table: deeper than every numbered heading
 
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -222,8 +223,8 @@ def _find_headings(v: TextView, starts: list[int], ends: list[int], gaps: set[in
                 or (number == 1 and (i in gaps or text[i - 1] in "。;") and _deeper_restart(found, level))
             ):
                 continue
-        elif previous is not None and number != 1 and number != previous + 1:
-            continue  # out of sequence: a numbered phrase, not a heading
+        elif previous is not None and number != 1 and not previous < number <= previous + _MAX_SKIP:
+            continue  # out of sequence: a numbered phrase, not a heading (a plan may skip a number or two)
         if m.end() >= e and level in (1, 3) and not inline:
             continue  # a bare number on a line is not a heading of these levels
         last[level] = number

@@ -260,6 +260,11 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
         "一、重点工作\n1.推进城市更新。\n牵头市领导:副市长王宏、李明同志、赵刚(常务副市长)\n牵头单位:市住建局\n",
         {(1, "supervisor", "王宏"), (1, "supervisor", "李明"), (1, "supervisor", "赵刚"), (1, "lead", "市住建局")},
     ),
+    "variant-numbering-skips": (
+        "一、重点任务\n1.推进政务公开。(责任单位:市政府办公室)\n2.优化营商环境。(责任单位:市发改委)\n"
+        "4.深化放管服改革。(责任单位:市政务服务局)\n",
+        {(1, "responsible", "市政府办公室"), (2, "responsible", "市发改委"), (4, "responsible", "市政务服务局")},
+    ),
 }
 
 
@@ -273,7 +278,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 22
+    assert len(CASES) == 23
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
