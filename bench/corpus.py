@@ -12,9 +12,27 @@ like the seeds (``湖北开放大学2022年工作要点``) and written in one of
 - ``lead-lines``: ``牵头单位：A`` / ``责任单位：B、C`` lines;
 - ``table``: a pipe table ``序号 | 任务 | 分管领导 | 牵头单位 | 责任单位``.
 
+Seven more (``FAMILY_LAYOUTS``) are the government layouts of the family (../shared/corpus/README.md § Layouts
+seen in the family; tests/test_extract_family.py), written by a 区/县/市 people's government with its bureaus
+(区发改局, 县财政局, 市发改委):
+
+- ``gov-tags``: ``(责任领导:X;牵头单位:A;责任单位:B、C,相关乡镇办)``, two or three roles, half-width (咸安);
+- ``role-verbs``: several tags per item, ``（A牵头，B、C参与）…（D、E负责）…（F指导）`` (国办发128);
+- ``labelled-lines``: ``牵头负责领导:X。`` / ``牵头责任单位:A。`` / ``协同责任单位:B、C等,各区政府。`` (滁州);
+- ``leader-headings``: ``一、X县长牵头重点工作`` sections numbered from 1 each, ``责任单位:A(首位单位为牵头单位,
+  下同)、B``, the whole body on one line (海盐);
+- ``pipe-cells``: a table one cell per line, each ending `` |``, header ``分管 领导 |`` / ``牵头 单位 |`` (崇川);
+- ``key-values``: ``1.… 牵头领导:X 责任单位:A 项目责任人:Y 配合单位:B、C,各区政府`` on one line; the project
+  contact is no leader (宁波);
+- ``traditional``: a ``gov-tags`` plan converted with OpenCC s2t; names are read back in Simplified (武汉).
+
+They are kept out of the default rotation, so that every document of LAYOUTS stays as it was:
+``document(..., layout=…)`` writes one, ``generate(..., family=True)`` (``python -m bench.corpus --write DIR
+--family``) rotates through all thirteen.
+
 Bodies quote programmes (“…工程”, “…计划”) and cite works (《…》). Every generated task carries the
 (role, kind, name) triples it was written with; :func:`self_check` reads one document of each layout back
-with orgkg's own extractor and reports any difference.
+with orgkg's own extractor and reports any difference (for government plans, tasks only: see check_document).
 """
 
 from __future__ import annotations
@@ -26,6 +44,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LAYOUTS = ("ouc2020", "ouc2022", "jinan", "hubei", "lead-lines", "table")
+# The family's government layouts (../shared/corpus/README.md § Layouts seen in the family), written by
+# government organizations. Kept out of LAYOUTS, whose rotation fixes every existing document (and the bench
+# figures built on them): reached by document(..., layout=…) or by generate(..., family=True).
+FAMILY_LAYOUTS = (
+    "gov-tags", "role-verbs", "labelled-lines", "leader-headings", "pipe-cells", "key-values", "traditional",
+)  # fmt: skip
+ALL_LAYOUTS = LAYOUTS + FAMILY_LAYOUTS
 YEARS_PER_ORGANIZATION = 4
 FIRST_YEAR = 2020
 
@@ -84,6 +109,69 @@ SECTIONS = (
 )  # fmt: skip
 _CN = "零一二三四五六七八九"
 
+# Government plans (FAMILY_LAYOUTS): a 区/县/市 people's government and its bureaus, named as the family names
+# them (区发改局, 县财政局, 市发改委); the level prefix is added per organization.
+GOV_BODIES = (
+    "发改局", "财政局", "税务局", "商务局", "教育局", "科技局", "经信局", "公安局", "民政局", "司法局", "人社局",
+    "自然资源和规划局", "生态环境局", "住建局", "交通运输局", "水利局", "农业农村局", "文旅局", "卫生健康局",
+    "应急管理局", "审计局", "市场监管局", "统计局", "医保局", "城管局", "行政审批局", "大数据局", "林业局",
+    "退役军人事务局", "信访局",
+)  # fmt: skip
+GOV_CITY_NAMES = {"发改局": "发改委", "卫生健康局": "卫生健康委", "交通运输局": "交通委"}  # 市 level forms
+GOV_POSTS = ("{level}长", "常务副{level}长", "副{level}长")  # first leader, second, the others
+GOV_THEMES = (
+    "推进产业转型升级", "优化营商环境", "加快乡村振兴步伐", "深化国资国企改革", "加强生态环境保护",
+    "推进新型城镇化", "扩大有效投资", "促进消费扩容提质", "稳定和扩大就业", "提升公共服务水平",
+    "加强基层社会治理", "推进数字政府建设", "深化放管服改革", "保障粮食安全", "完善综合交通网络",
+    "实施城市更新", "推动科技创新", "发展现代服务业", "加快农业现代化", "办好民生实事",
+    "防范化解债务风险", "抓好安全生产", "推进文旅融合发展", "办好人民满意教育", "健全医疗保障体系",
+    "打好污染防治攻坚战", "完善养老服务体系", "保障食品药品安全", "扩大对外开放", "推进水利设施建设",
+    "加强耕地保护", "优化财政支出结构", "建设法治政府", "促进民营经济发展", "落实减税降费政策",
+    "推进老旧小区改造", "提升应急管理能力", "稳定外贸外资", "推进碳达峰碳中和", "规范市场秩序",
+    "加快园区提档升级", "壮大县域经济", "推进全民健身", "巩固拓展脱贫攻坚成果",
+)  # fmt: skip
+GOV_PROGRAMMES = (
+    "强县富民工程", "乡村振兴示范工程", "城市更新行动", "营商环境提升行动", "人才引育计划", "数字政府建设工程",
+    "产业链提升工程", "民生实事工程", "清洁能源替代计划", "老旧小区改造计划",
+)  # fmt: skip
+GOV_WORKS = ("优化营商环境若干措施", "国民经济和社会发展第十四个五年规划纲要", "乡村振兴实施方案", "城市更新实施方案")
+GOV_NATIONAL_WORKS = ("优化营商环境条例", "政府工作报告", "关于推动高质量发展的意见")
+GOV_SECTIONS = (
+    "经济社会发展主要预期目标", "推动经济高质量发展", "全面推进乡村振兴", "持续增进民生福祉", "加强生态文明建设",
+    "建设人民满意政府",
+)  # fmt: skip
+GOV_OBJECTS = ("工作机制", "政策体系", "考核办法", "协调机制", "保障措施", "服务体系", "监管制度")
+# Collectives as the family writes them after the named units, with the groups they name (the extractor reads
+# 各县、市、区政府 as three groups: 各县, 市, 区政府 — tests/test_extract_family.py, chuzhou).
+GOV_COLLECTIVES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "区": (("相关乡镇办", ("相关乡镇办",)), ("各街道", ("各街道",)), ("各乡镇人民政府", ("各乡镇人民政府",))),
+    "县": (("各乡镇人民政府", ("各乡镇人民政府",)), ("县直各有关单位", ("县直各有关单位",))),
+    "市": (
+        ("各区政府", ("各区政府",)),
+        ("各县、市、区政府", ("各县", "市", "区政府")),
+        ("市直各有关单位", ("市直各有关单位",)),
+    ),
+}
+GOV_PLAN_NAMES = {
+    "gov-tags": "政府工作报告重点工作责任分解方案",
+    "role-verbs": "重点工作分工方案",
+    "labelled-lines": "重点工作及责任分解方案",
+    "leader-headings": "政府工作报告重点工作责任分解",
+    "pipe-cells": "重点民生实事项目推进方案",
+    "key-values": "民生实事项目实施方案",
+    "traditional": "政府工作报告重点工作责任分解方案",
+}
+# The level of government that writes each family layout (the real document it follows, in brackets).
+FAMILY_LEVELS = {
+    "gov-tags": "区",  # 咸安区 (责任领导:…;牵头单位:…;责任单位:…)
+    "role-verbs": "市",  # 国办发128 (A牵头，B、C参与)
+    "labelled-lines": "市",  # 滁州 牵头负责领导:/牵头责任单位:/协同责任单位:
+    "leader-headings": "县",  # 海盐 一、X县长牵头重点工作
+    "pipe-cells": "区",  # 崇川 序号 | / 主要任务 | …
+    "key-values": "市",  # 宁波 牵头领导:X 责任单位:A 项目责任人:Y 配合单位:…
+    "traditional": "市",  # 武汉, Traditional script
+}
+
 
 def cn_numeral(n: int) -> str:
     """1 → 一, 12 → 十二, 40 → 四十 (n < 100)."""
@@ -120,6 +208,14 @@ class Organization:
     units: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class Government(Organization):
+    """A people's government (``name`` 泰川县人民政府) and its bureaus, ``level`` 区/县/市 of ``place`` 泰川."""
+
+    place: str
+    level: str
+
+
 def _rng(seed: int, *parts: object) -> random.Random:
     digest = hashlib.sha256(repr((seed, *parts)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
@@ -141,6 +237,14 @@ def organization_name(index: int) -> str:
     return f"{first}{_CITY_B[rest]}开放大学"
 
 
+def place_name(index: int) -> str:
+    """A city for 市 governments (listed, then generated); generated names serve 区 and 县 too."""
+    if index < len(CITIES):
+        return CITIES[index]
+    index -= len(CITIES)
+    return organization_name(1 + len(PROVINCES) + len(CITIES) + index).removesuffix("开放大学")
+
+
 def _person(rng: random.Random, taken: set[str]) -> str:
     while True:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
@@ -155,6 +259,17 @@ def organization(seed: int, index: int) -> Organization:
     leaders = tuple(_person(rng, taken) for _ in range(rng.randint(5, 8)))
     units = tuple(rng.sample(UNITS, rng.randint(14, len(UNITS))))
     return Organization(organization_name(index), leaders, units)
+
+
+def government(seed: int, index: int, level: str) -> Government:
+    """Government ``index`` of a level: its place, leaders (2–3 character names) and bureaus."""
+    rng = _rng(seed, "government", level, index)
+    place = place_name(index) if level == "市" else place_name(len(CITIES) + index)
+    taken: set[str] = set()
+    leaders = tuple(_person(rng, taken) for _ in range(rng.randint(5, 8)))
+    bodies = rng.sample(GOV_BODIES, rng.randint(16, len(GOV_BODIES)))
+    names = [level + (GOV_CITY_NAMES.get(b, b) if level == "市" else b) for b in bodies]
+    return Government(f"{place}{level}人民政府", leaders, tuple((n, "") for n in names), place, level)
 
 
 def _leaders_of_year(org: Organization, year: int, seed: int) -> tuple[str, ...]:
@@ -217,10 +332,10 @@ class _Writer:
         render: Callable[[list[str]], str] = getattr(self, "_" + self.layout.replace("-", "_"))
         return render(self.themes(n_tasks))
 
-    def _sections(self, titles: list[str]) -> list[tuple[int, str, list[str]]]:
-        per = max(3, len(titles) // len(SECTIONS) + 1)
+    def _sections(self, titles: list[str], names: tuple[str, ...] = SECTIONS) -> list[tuple[int, str, list[str]]]:
+        per = max(3, len(titles) // len(names) + 1)
         chunks = [titles[i : i + per] for i in range(0, len(titles), per)]
-        return [(i + 1, SECTIONS[i % len(SECTIONS)], c) for i, c in enumerate(chunks)]
+        return [(i + 1, names[i % len(names)], c) for i, c in enumerate(chunks)]
 
     def _ouc2020(self, titles: list[str]) -> str:
         out = [f"{self.title}\n\n"]
@@ -331,18 +446,229 @@ class _Writer:
         return "".join(out)
 
 
-def document(seed: int, index: int, layout: str | None = None) -> SyntheticDocument:
-    """Document ``index`` of the corpus: organization index // 4, year FIRST_YEAR + index % 4."""
+class _GovernmentWriter(_Writer):
+    """A people's government's plan in one of the family's layouts (FAMILY_LAYOUTS), written as real ones are."""
+
+    def __init__(self, seed: int, org: Government, year: int, layout: str) -> None:
+        super().__init__(seed, org, year, layout)
+        self.gov = org
+        # headers of government plans are not checked (check_document); the notice form is the family's usual
+        # one, and one the header reader knows
+        self.title = f"{org.name}关于印发《{org.place}{org.level}{year}年{GOV_PLAN_NAMES[layout]}》的通知"
+        # the `pages` copies of the family write half-width punctuation throughout; 国办发 and 滁州 full-width
+        self.comma = "，" if layout == "role-verbs" else ","
+
+    def body(self) -> str:
+        r, g = self.rng, self.gov
+        works = (
+            f"《{g.place}{g.level}{r.choice(GOV_WORKS)}》"
+            if r.random() < 0.6
+            else f"《{r.choice(GOV_NATIONAL_WORKS)}》"
+        )
+        parts = [
+            f"{r.choice(VERBS)}{r.choice(GOV_OBJECTS)}{self.comma}实施“{r.choice(GOV_PROGRAMMES)}”",
+            f"制定印发{works}",
+            f"{r.choice(VERBS)}全{g.level}{r.choice(GOV_OBJECTS)}",
+        ]
+        r.shuffle(parts)
+        return self.comma.join(parts) + "。"
+
+    def themes(self, n: int) -> list[str]:
+        base = _rng(0, "themes", self.org.name).sample(GOV_THEMES, len(GOV_THEMES))
+        return self.rng.sample(base[: n + 4], n)
+
+    def names(self, k: int) -> list[str]:
+        return [u[0] for u in self.units(k)]
+
+    def collective(self, p: float) -> tuple[str, tuple[Triple, ...]]:
+        """With probability ``p``, a collective as written and the groups it is read as (role filled later)."""
+        if self.rng.random() >= p:
+            return "", ()
+        written, groups = self.rng.choice(GOV_COLLECTIVES[self.gov.level])
+        return written, tuple(("", "collective", g) for g in groups)
+
+    @staticmethod
+    def as_role(role: str, triples: tuple[Triple, ...]) -> list[Triple]:
+        return [(role, kind, name) for _, kind, name in triples]
+
+    def render(self, n_tasks: int) -> str:
+        if self.layout != "traditional":
+            return super().render(n_tasks)
+        import opencc  # an orgkg dependency (orgkg.script reads Traditional documents with its t2s)
+
+        s2t = opencc.OpenCC("s2t")
+        text = self._gov_tags(self.themes(n_tasks))
+        # the extractor quotes titles from the (Traditional) text and gives names in Simplified
+        self.tasks = [ExpectedTask(s2t.convert(t.title), t.responsibilities) for t in self.tasks]
+        self.title = s2t.convert(self.title)
+        return str(s2t.convert(text))
+
+    def _gov_tags(self, titles: list[str]) -> str:
+        """咸安: (责任领导:X;牵头单位:A;责任单位:B、C,相关乡镇办), two or three roles, half-width."""
+        out = [f"{self.title}\n\n"]
+        n = 0
+        for s, section, chunk in self._sections(titles, GOV_SECTIONS):
+            out.append(f"  {cn_numeral(s)}、{section}\n\n")
+            for title in chunk:
+                n += 1
+                variant = self.rng.random()
+                leaders = self.rng.sample(self.leaders, 1 if self.rng.random() < 0.7 else 2)
+                leads = self.names(1 if variant < 0.7 else 2)
+                k = self.rng.randint(1, 3)
+                others = [u for u in self.names(k + len(leads)) if u not in leads][:k]
+                collective, groups = self.collective(0.4)
+                fields, triples = [], []
+                if variant < 0.85:
+                    fields.append("责任领导:" + "、".join(leaders))
+                    triples += [("supervisor", "person", x) for x in leaders]
+                fields.append("牵头单位:" + "、".join(leads))
+                triples += [("lead", "unit", x) for x in leads]
+                if not 0.4 <= variant < 0.7:  # leader and lead only: two roles
+                    fields.append("责任单位:" + "、".join(others) + (f",{collective}" if collective else ""))
+                    triples += [("responsible", "unit", x) for x in others] + self.as_role("responsible", groups)
+                out.append(f"  {n}.{title}。{self.body()}({';'.join(fields)})\n\n")
+                self.tasks.append(ExpectedTask(title, tuple(triples)))
+        return "".join(out)
+
+    def _role_verbs(self, titles: list[str]) -> str:
+        """国办发128: （A牵头，B、C参与）…（D、E负责）…（F指导）, several tags per item, （一） restarting."""
+        out = [f"{self.title}\n\n为推进{self.year}年重点工作落实，现提出以下分工。\n\n"]
+        for s, section, chunk in self._sections(titles, GOV_SECTIONS):
+            out.append(f"{cn_numeral(s)}、{section}\n")
+            for i, title in enumerate(chunk, start=1):
+                kinds = self.rng.sample(("lead", "responsible", "guide"), self.rng.randint(1, 3))
+                pool = self.names(len(kinds) * 3 + 1)
+                item, triples = [f"（{cn_numeral(i)}）{title}。"], []
+                for kind in kinds:
+                    item.append(self.body())
+                    if kind == "lead":
+                        lead, others = pool.pop(), [pool.pop() for _ in range(self.rng.randint(1, 3))]
+                        item.append(f"（{lead}牵头，{'、'.join(others)}参与）")
+                        triples += [("lead", "unit", lead)] + [("participant", "unit", x) for x in others]
+                    elif kind == "responsible":
+                        both = [pool.pop() for _ in range(self.rng.randint(1, 2))]
+                        item.append(f"（{'、'.join(both)}负责）")
+                        triples += [("responsible", "unit", x) for x in both]
+                    else:
+                        guide = pool.pop()
+                        other = pool.pop() if self.rng.random() < 0.5 else ""
+                        item.append(f"（{guide}指导{f'，{other}参与' if other else ''}）")
+                        triples += [("participant", "unit", guide)] + (
+                            [("participant", "unit", other)] if other else []
+                        )
+                out.append("".join(item) + "\n")
+                self.tasks.append(ExpectedTask(title, tuple(triples)))
+        return "".join(out)
+
+    def _labelled_lines(self, titles: list[str]) -> str:
+        """滁州: 牵头负责领导:X。 / 牵头责任单位:A。 / 协同责任单位:B、C等,各县、市、区政府。 under each item."""
+        out = [f"{self.title}\n\n"]
+        n = 0
+        for s, section, chunk in self._sections(titles, GOV_SECTIONS):
+            out.append(f"    {cn_numeral(s)}、{section}\n\n")
+            for title in chunk:
+                n += 1
+                leaders = self.rng.sample(self.leaders, 1 if self.rng.random() < 0.75 else 2)
+                lead, *others = self.names(self.rng.randint(2, 4))
+                collective, groups = self.collective(0.5)
+                etc = "等" if self.rng.random() < 0.5 else ""
+                together = "、".join(others) + etc + (f",{collective}" if collective else "")
+                out.append(
+                    f"    {n}. {title}。{self.body()}\n\n    牵头负责领导:{'、'.join(leaders)}。\n\n"
+                    f"    牵头责任单位:{lead}。\n\n    协同责任单位:{together}。\n\n"
+                )
+                triples = [("supervisor", "person", x) for x in leaders] + [("lead", "unit", lead)]
+                triples += [("participant", "unit", x) for x in others] + self.as_role("participant", groups)
+                self.tasks.append(ExpectedTask(title, tuple(triples)))
+        return "".join(out)
+
+    def _leader_headings(self, titles: list[str]) -> str:
+        """海盐: 一、X县长牵头重点工作 then 1.…。 责任单位:A(首位单位为牵头单位,下同)、B — all on one line."""
+        level = self.gov.level
+        heads = self.leaders[: self.rng.randint(3, min(5, len(self.leaders)))]
+        per = -(-len(titles) // len(heads))
+        out = [self.title]
+        rule = "(首位单位为牵头单位,下同)"
+        for s, leader in enumerate(heads):
+            post = GOV_POSTS[min(s, len(GOV_POSTS) - 1)].format(level=level)
+            out.append(f" {cn_numeral(s + 1)}、{leader}{post}牵头重点工作")
+            for i, title in enumerate(titles[s * per : (s + 1) * per], start=1):
+                lead, *others = self.names(self.rng.randint(1, 4))
+                written = [lead + rule, *others]
+                rule = ""
+                out.append(f" {i}.{title}。{self.body()} 责任单位:{'、'.join(written)}")
+                # the heading's leader is stated after the item's own units
+                triples = [("lead", "unit", lead)] + [("responsible", "unit", x) for x in others]
+                self.tasks.append(ExpectedTask(title, (*triples, ("supervisor", "person", leader))))
+        return "".join(out) + "\n"
+
+    def _pipe_cells(self, titles: list[str]) -> str:
+        """崇川: a table flattened one cell per line, each cell ending in ` |`, header words broken by spaces."""
+        out = [
+            f"{self.title}\n\n",
+            f"{self.year}年全{self.gov.level}重点民生实事项目推进情况如下。\n\n",
+            "序号 |\n主要任务 |\n分管 领导 |\n牵头 单位 |\n责任主体与协同单位 |\n",
+        ]
+        first = self.rng.randint(1, 30)  # a cut of a longer table: rows numbered from anywhere
+        for i, title in enumerate(titles, start=first):
+            leader = self.leader()
+            lead, *others = self.names(self.rng.randint(2, 4))
+            collective, groups = self.collective(0.4)
+            cell = "、".join([*others, *([collective] if collective else [])])
+            out.append(f"{i} |\n{title}。{self.body()} |\n{leader} |\n{lead} |\n{cell} |\n")
+            triples = [("supervisor", "person", leader), ("lead", "unit", lead)]
+            triples += [("responsible", "unit", x) for x in others] + self.as_role("responsible", groups)
+            self.tasks.append(ExpectedTask(title, tuple(triples)))
+        return "".join(out)
+
+    def _key_values(self, titles: list[str]) -> str:
+        """宁波: 1.…。 牵头领导:X 责任单位:A 项目责任人:Y 配合单位:B、C,各区政府 实际完成情况:… on one line."""
+        out = [f"{self.title}\n现将{self.year}年民生实事项目1—6月份进展情况予以公示。"]
+        contacts = set(self.leaders)
+        for i, title in enumerate(titles, start=1):
+            leader = self.leader()
+            responsible = self.names(self.rng.randint(1, 2))
+            k = self.rng.randint(0, 2)
+            others = [u for u in self.names(k + len(responsible)) if u not in responsible][:k]
+            collective, groups = self.collective(0.4) if others else ("", ())
+            fields = [
+                f"牵头领导:{leader}",
+                f"责任单位:{'、'.join(responsible)}",
+                f"项目责任人:{_person(self.rng, contacts)}",
+            ]
+            if others:
+                fields.append("配合单位:" + "、".join(others) + (f",{collective}" if collective else ""))
+            if self.rng.random() < 0.7:
+                fields.append(f"实际完成情况:{self.body()}")
+            out.append(f" {i}.{title}。 {' '.join(fields)}")
+            triples = [("supervisor", "person", leader)] + [("responsible", "unit", x) for x in responsible]
+            triples += [("participant", "unit", x) for x in others] + self.as_role("participant", groups)
+            self.tasks.append(ExpectedTask(title, tuple(triples)))
+        return "".join(out) + "\n"
+
+
+def document(seed: int, index: int, layout: str | None = None, *, family: bool = False) -> SyntheticDocument:
+    """Document ``index`` of the corpus: organization index // 4, year FIRST_YEAR + index % 4.
+
+    Without ``layout``, an organization's layout rotates through LAYOUTS (through ALL_LAYOUTS with ``family``;
+    a school document is the same whichever way its layout was chosen). The FAMILY_LAYOUTS are written by
+    government ``index // 4`` of the layout's level (FAMILY_LEVELS).
+    """
     org_index, year_offset = divmod(index, YEARS_PER_ORGANIZATION)
-    org = organization(seed, org_index)
     year = FIRST_YEAR + year_offset
-    chosen = layout or LAYOUTS[(org_index + seed) % len(LAYOUTS)]  # an organization keeps its house style
-    writer = _Writer(seed, org, year, chosen)
+    rotation = ALL_LAYOUTS if family else LAYOUTS
+    chosen = layout or rotation[(org_index + seed) % len(rotation)]  # an organization keeps its house style
+    if chosen in FAMILY_LAYOUTS:
+        writer: _Writer = _GovernmentWriter(seed, government(seed, org_index, FAMILY_LEVELS[chosen]), year, chosen)
+    elif chosen in LAYOUTS:
+        writer = _Writer(seed, organization(seed, org_index), year, chosen)
+    else:
+        raise ValueError(f"unknown layout {chosen!r}; expected one of {ALL_LAYOUTS}")
     text = writer.render(writer.rng.randint(24, 36))
     return SyntheticDocument(
         file_name=f"{index:06d}-{chosen}.{'md' if chosen == 'ouc2022' else 'txt'}",
         layout=chosen,
-        organization=org.name,
+        organization=writer.org.name,
         year=year,
         title=writer.title,
         text=text,
@@ -350,44 +676,60 @@ def document(seed: int, index: int, layout: str | None = None) -> SyntheticDocum
     )
 
 
-def generate(seed: int, scale: int) -> list[SyntheticDocument]:
+def generate(seed: int, scale: int, *, family: bool = False) -> list[SyntheticDocument]:
     """The corpus of ``scale`` documents; the same (seed, scale) always gives the same texts."""
-    return [document(seed, i) for i in range(scale)]
+    return [document(seed, i, family=family) for i in range(scale)]
 
 
-def write_corpus(directory: Path, seed: int, scale: int) -> list[SyntheticDocument]:
+def write_corpus(directory: Path, seed: int, scale: int, *, family: bool = False) -> list[SyntheticDocument]:
     """Write the corpus as files under ``directory`` (created); returns the documents written."""
     directory.mkdir(parents=True, exist_ok=True)
-    docs = generate(seed, scale)
+    docs = generate(seed, scale, family=family)
     for d in docs:
         (directory / d.file_name).write_text(d.text, encoding="utf-8")
     return docs
 
 
 def check_document(doc: SyntheticDocument) -> list[str]:
-    """Differences between what ``doc`` was written with and what orgkg's extractor reads from it."""
+    """Differences between what ``doc`` was written with and what orgkg's extractor reads from it.
+
+    A school plan (LAYOUTS) goes through the whole extraction, header included. A government plan
+    (FAMILY_LAYOUTS) is read by the same task stages without the header reader, which is being reworked for
+    governments and does not yet know their titles (``…人民政府关于印发《…责任分解方案》的通知``).
+    """
+    from orgkg.extract.citations import find_citations
+    from orgkg.extract.tables import extract_table_tasks
+    from orgkg.extract.tasks import extract_tasks
     from orgkg.pipeline import extract_document_from
     from orgkg.records import SourceText
+    from orgkg.segment import segment
 
-    source = SourceText(doc.file_name, doc.file_name, hashlib.sha256(doc.text.encode()).hexdigest(), doc.text)
+    problems = []
     try:
-        got = extract_document_from(source)
+        if doc.layout in FAMILY_LAYOUTS:  # the first stages of extract_document_from, in its order
+            layout = segment(doc.text)
+            _, tasks = extract_tasks(doc.text, layout)
+            tasks += extract_table_tasks(doc.text, first_sequence=len(tasks) + 1)
+            citations = find_citations(doc.text, layout)
+        else:
+            sha = hashlib.sha256(doc.text.encode()).hexdigest()
+            got = extract_document_from(SourceText(doc.file_name, doc.file_name, sha, doc.text))
+            tasks, citations = got.tasks, got.citations
+            h = got.header
+            if (h.title.replace(" ", ""), h.organization, h.year) != (doc.title, doc.organization, doc.year):
+                problems.append(f"{doc.file_name}: header {(h.title, h.organization, h.year)} != {doc.title}")
     except Exception as exc:
         return [f"{doc.file_name}: extraction failed: {exc}"]
-    problems = []
-    h = got.header
-    if (h.title.replace(" ", ""), h.organization, h.year) != (doc.title, doc.organization, doc.year):
-        problems.append(f"{doc.file_name}: header {(h.title, h.organization, h.year)} != {doc.title}")
-    if len(got.tasks) != len(doc.tasks):
-        problems.append(f"{doc.file_name}: {len(got.tasks)} tasks extracted, {len(doc.tasks)} written")
-    for want, task in zip(doc.tasks, got.tasks, strict=False):
+    if len(tasks) != len(doc.tasks):
+        problems.append(f"{doc.file_name}: {len(tasks)} tasks extracted, {len(doc.tasks)} written")
+    for want, task in zip(doc.tasks, tasks, strict=False):
         triples = tuple((r.role.value, r.agent.kind.value, r.agent.name) for r in task.responsibilities)
         if task.title != want.title or triples != want.responsibilities:
             problems.append(
                 f"{doc.file_name} task {task.label}: got {task.title} {triples}, "
                 f"wrote {want.title} {want.responsibilities}"
             )
-    if not got.citations:
+    if not citations:
         problems.append(f"{doc.file_name}: no 《》 citations found")
     return problems
 
@@ -395,13 +737,30 @@ def check_document(doc: SyntheticDocument) -> list[str]:
 def self_check(seed: int = 0) -> list[str]:
     """One document of each layout (and of each kind of organization), read back; [] when all agree."""
     problems: list[str] = []
-    for i, layout in enumerate(LAYOUTS):
-        index = [0, 5, 4 * 40 + 1][i % 3]  # national, a province, a city
+    for i, layout in enumerate(ALL_LAYOUTS):
+        index = [0, 5, 4 * 40 + 1][i % 3]  # national, a province, a city (for governments: index 0, 1, 40)
         problems += check_document(document(seed, index, layout))
     return problems
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.corpus``: the self-check; with ``--write DIR``, write a corpus there."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--write", type=Path, metavar="DIR", help="write a corpus of --scale documents into DIR")
+    ap.add_argument("--scale", type=int, default=len(ALL_LAYOUTS) * YEARS_PER_ORGANIZATION)
+    ap.add_argument("--family", action="store_true", help="rotate through the family's layouts too")
+    args = ap.parse_args(argv)
+    if args.write is not None:
+        docs = write_corpus(args.write, args.seed, args.scale, family=args.family)
+        print(f"wrote {len(docs)} documents to {args.write}")
+        return 0
+    found = self_check(args.seed)
+    print("\n".join(found) or f"self-check: all {len(ALL_LAYOUTS)} layouts read back as written")
+    return 1 if found else 0
+
+
 if __name__ == "__main__":
-    found = self_check()
-    print("\n".join(found) or f"self-check: all {len(LAYOUTS)} layouts read back as written")
-    raise SystemExit(1 if found else 0)
+    raise SystemExit(main())
