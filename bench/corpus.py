@@ -142,13 +142,13 @@ GOV_SECTIONS = (
 )  # fmt: skip
 GOV_OBJECTS = ("工作机制", "政策体系", "考核办法", "协调机制", "保障措施", "服务体系", "监管制度")
 # Collectives as the family writes them after the named units, with the groups they name (the extractor reads
-# 各县、市、区政府 as three groups: 各县, 市, 区政府 — tests/test_extract_family.py, chuzhou).
+# 各县、市、区政府 as one group, the 各 carrying over the levels after it — tests/test_extract_family.py, chuzhou).
 GOV_COLLECTIVES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "区": (("相关乡镇办", ("相关乡镇办",)), ("各街道", ("各街道",)), ("各乡镇人民政府", ("各乡镇人民政府",))),
     "县": (("各乡镇人民政府", ("各乡镇人民政府",)), ("县直各有关单位", ("县直各有关单位",))),
     "市": (
         ("各区政府", ("各区政府",)),
-        ("各县、市、区政府", ("各县", "市", "区政府")),
+        ("各县、市、区政府", ("各县、市、区政府",)),
         ("市直各有关单位", ("市直各有关单位",)),
     ),
 }

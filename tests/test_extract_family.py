@@ -123,9 +123,7 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
             (1, "lead", "市发展改革委"),
             (1, "participant", "市经信局"),
             (1, "participant", "中新苏滁高新区管委会"),
-            (1, "participant", "*各县"),
-            (1, "participant", "*市"),
-            (1, "participant", "*区政府"),
+            (1, "participant", "*各县、市、区政府"),
         },
     ),
     "ningbo-key-values-run-together-contact-is-no-leader": (
@@ -151,8 +149,7 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
             (1, "responsible", "市财政局"),
             (1, "responsible", "农业局"),
             (1, "responsible", "劳动保障局"),
-            (1, "responsible", "*各县(市)"),
-            (1, "responsible", "*区人民政府"),
+            (1, "responsible", "*各县(市)、区人民政府"),
         },
     ),
     "putian-unbracketed-field-then-next-number": (

@@ -114,12 +114,21 @@ def unit_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
                 kind = MentionKind.COLLECTIVE
                 piece = _Piece("各" + piece.text, piece.start, piece.end)
             elif LEXICON.collective_continuation.match(piece.text):
-                kind = MentionKind.COLLECTIVE  # 各县、市、区政府: the 各 carries over
+                # 各县、市、区政府: one group, the 各 carrying over the levels listed after it
+                first = mentions.pop()
+                joined = _Piece(v.text[first_start(v, first) : piece.end], first_start(v, first), piece.end)
+                mentions.append(_mention(v, joined, MentionKind.COLLECTIVE))
+                continue
         if kind is MentionKind.UNIT and not re.search(r"[\u4e00-\u9fffA-Za-z]", piece.text):
             continue  # punctuation or a number is no name
         previous_collective = kind is MentionKind.COLLECTIVE
         mentions.append(_mention(v, piece, kind))
     return mentions
+
+
+def first_start(v: TextView, mention: NameMention) -> int:
+    """The view index where a mention begins (mentions keep source spans)."""
+    return v.offsets.index(mention.span.start)
 
 
 def person_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
