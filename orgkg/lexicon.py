@@ -62,6 +62,7 @@ class Lexicon:
     task_columns: tuple[str, ...]
     document_kinds: tuple[tuple[str, str], ...]
     central_bodies: tuple[str, ...]
+    lead_notes: frozenset[str]
     theme_stop_words: frozenset[str]
 
     @property
@@ -132,6 +133,7 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         task_columns=_longest_first(_words(columns, "task")),
         document_kinds=kinds,
         central_bodies=tuple(_words(data, "central_bodies")),
+        lead_notes=frozenset(_words(data, "lead_notes")),
         theme_stop_words=frozenset(_words(data, "theme_stop_words")),
     )
 

@@ -29,12 +29,14 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 
 
 def cn_number(text: str) -> int:
-    """Value of a Chinese numeral up to 999, or of ASCII digits.
+    """Value of a Chinese numeral up to 999, of ASCII digits, or of a circled number.
 
-    >>> [cn_number(s) for s in ("十", "十二", "二十", "三十九", "一百零五", "07")]
-    [10, 12, 20, 39, 105, 7]
+    >>> [cn_number(s) for s in ("十", "十二", "二十", "三十九", "一百零五", "07", "③")]
+    [10, 12, 20, 39, 105, 7, 3]
     """
-    if text.isdigit():
+    if len(text) == 1 and "①" <= text <= "⑳":
+        return ord(text) - ord("①") + 1
+    if text.isascii() and text.isdigit():
         return int(text)
     total, current = 0, 0
     for ch in text:
@@ -67,13 +69,14 @@ LEADER_HEADING = re.compile(
 OPEN_BRACKETS = "(["
 CLOSE_BRACKETS = ")]"
 _MAX_SKIP = 3  # numbering that skips (items left out of a published list) still continues its level
-ROW_LEVEL = 5  # rows of a flattened table: deeper than every numbered heading
+ROW_LEVEL = 6  # rows of a flattened table: deeper than every numbered heading
 
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"([一二三四五六七八九十百]+)、")),
     (2, re.compile(r"\(([一二三四五六七八九十]+)\)")),
     (3, re.compile(r"(\d{1,3})(?:\.(?!\d)|、)")),
     (4, re.compile(r"\((\d{1,3})\)")),
+    (5, re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
 )
 _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 _MARKUP_PREFIX = re.compile(r"[#>]+")
@@ -84,7 +87,7 @@ _ORDINAL_HEADER_LINE = re.compile(rf"^[ \t]*(?:{alternation(LEXICON.ordinal_colu
 
 @dataclass(frozen=True)
 class Heading:
-    """A numbered heading: level 1 (一、) to 4 (（1）), or a table row (:data:`ROW_LEVEL`); view indices."""
+    """A numbered heading: level 1 (一、) to 5 (①), or a table row (:data:`ROW_LEVEL`); view indices."""
 
     level: int
     number: int
@@ -315,6 +318,20 @@ def _unit_list_verb(text: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
+def _assigns_only(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is nothing but units and role verbs: ``A牵头,B、C配合`` / ``A、B分别牵头落实``."""
+    clause_start = start
+    while clause_start < end:
+        verb = _unit_list_verb(text, clause_start, end)
+        if verb is None:
+            return False
+        after = clause_start + verb.end()
+        if after < end and text[after] not in ",;":
+            return False
+        clause_start = after + 1
+    return clause_start > start
+
+
 def looks_like_bodies(text: str) -> bool:
     """Whether a list reads as names of bodies (each piece ends as a body's name does, or is a collective).
 
@@ -429,12 +446,15 @@ def _markers(v: TextView, starts: list[int], ends: list[int], headings: list[Hea
                 found.append(Marker("", i, end, i + 1, body_end, False, "clause"))
                 covered_until = end
                 continue
-        if i == line_start and i not in heading_starts:
-            stop = line_end - 1 if text[line_end - 1] == "。" else line_end
-            verb = _unit_list_verb(text, i, stop)
-            if verb is not None and i + verb.end() >= stop - 2:
-                found.append(Marker("", i, line_end, i, stop, False, "clause", whole_line=True))
-                covered_until = line_end
+        if (i == line_start and i not in heading_starts) or text[i - 1] == "。":
+            # a sentence that only assigns: 市发改委牵头落实 / 市发改委牵头,市商务局、市财政局配合。
+            stop = _sentence_end(text, i, line_end)
+            if _assigns_only(text, i, stop):
+                end = stop + 1 if stop < len(text) and text[stop] == "。" else stop
+                found.append(
+                    Marker("", i, end, i, stop, False, "clause", whole_line=i == line_start and end >= line_end)
+                )
+                covered_until = end
     return found
 
 

@@ -262,6 +262,22 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
         "4.深化放管服改革。(责任单位:市政务服务局)\n",
         {(1, "responsible", "市政府办公室"), (2, "responsible", "市发改委"), (4, "responsible", "市政务服务局")},
     ),
+    "variant-lead-note-and-sentence-assignment": (
+        "一、重点任务\n1.推进城市更新。责任单位:市住建局(牵头)、市自然资源局\n"
+        "2.优化营商环境,持续深化改革。市发改委牵头,市商务局、市市场监管局配合。\n",
+        {
+            (1, "lead", "市住建局"),
+            (1, "responsible", "市自然资源局"),
+            (2, "lead", "市发改委"),
+            (2, "participant", "市商务局"),
+            (2, "participant", "市市场监管局"),
+        },
+    ),
+    "variant-circled-numbers": (
+        "一、重点任务\n(一)推进数字政府建设\n①建设一体化政务服务平台。(牵头单位:市大数据局)\n"
+        "②推进数据共享。(牵头单位:市政府办公室;配合单位:市直各部门)\n",
+        {(1, "lead", "市大数据局"), (2, "lead", "市政府办公室"), (2, "participant", "*市直各部门")},
+    ),
 }
 
 
@@ -275,7 +291,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 23
+    assert len(CASES) == 25
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

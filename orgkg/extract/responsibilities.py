@@ -28,6 +28,7 @@ _VERB_RE = re.compile(alternation([v for v, _ in LEXICON.verbs]))
 _CONNECTIVE_RE = re.compile(alternation(LEXICON.connectives)) if LEXICON.connectives else None
 _POST_SUFFIX = re.compile(rf"(?:{alternation(LEXICON.posts)})(?:同志)?$")
 _POST_PREFIX = re.compile(rf"(?:{alternation(LEXICON.posts)})")
+_LEAD_NOTE = re.compile(rf"[(<](?:{alternation(LEXICON.lead_notes)})[)>]$")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _TRAILING = re.compile(r"(?:等单位|等部门|等)$")
 _SEPARATORS = "、,;/，；／"
@@ -82,7 +83,9 @@ def _mention(v: TextView, piece: _Piece, kind: MentionKind) -> NameMention:
     m = re.match(r"^(.+?)[(<](.+)[)>]$", text)
     if m and kind is MentionKind.UNIT:
         main = m.group(1)
-        aliases = [a for a in re.split(r"[、,;]", m.group(2)) if a and not is_convention(a)]
+        aliases = [
+            a for a in re.split(r"[、,;]", m.group(2)) if a and not is_convention(a) and a not in LEXICON.lead_notes
+        ]
     return NameMention(name=main, span=v.span(piece.start, piece.end), kind=kind, aliases=tuple(aliases))
 
 
@@ -103,32 +106,36 @@ def unit_kind(name: str) -> MentionKind:
 
 def unit_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
     """Unit names in a list: aliases attached, collective references typed as such, conventions left out."""
-    mentions: list[NameMention] = []
-    previous_collective = False
+    return [m for m, _ in unit_pieces(v, start, end)]
+
+
+def units_as(v: TextView, start: int, end: int, role: Role) -> list[tuple[Role, NameMention]]:
+    """The units of a list with ``role``, except those noted as leading (市发改委(牵头)), which lead."""
+    return [(Role.LEAD if lead and role is not Role.SUPERVISOR else role, m) for m, lead in unit_pieces(v, start, end)]
+
+
+def unit_pieces(v: TextView, start: int, end: int) -> list[tuple[NameMention, bool]]:
+    """Unit mentions of a list, each with whether a note in brackets says it leads (市发改委(牵头))."""
+    found: list[tuple[NameMention, bool, int]] = []  # (mention, leads, view start)
     for piece in _split(v, start, end):
         if is_convention(piece.text):
             continue
         kind = unit_kind(piece.text)
+        previous_collective = bool(found) and found[-1][0].kind is MentionKind.COLLECTIVE
         if kind is MentionKind.UNIT and previous_collective:
             if piece.text in LEXICON.category_nouns:
                 kind = MentionKind.COLLECTIVE
                 piece = _Piece("各" + piece.text, piece.start, piece.end)
             elif LEXICON.collective_continuation.match(piece.text):
                 # 各县、市、区政府: one group, the 各 carrying over the levels listed after it
-                first = mentions.pop()
-                joined = _Piece(v.text[first_start(v, first) : piece.end], first_start(v, first), piece.end)
-                mentions.append(_mention(v, joined, MentionKind.COLLECTIVE))
+                first_at = found.pop()[2]
+                joined = _Piece(v.text[first_at : piece.end], first_at, piece.end)
+                found.append((_mention(v, joined, MentionKind.COLLECTIVE), False, first_at))
                 continue
         if kind is MentionKind.UNIT and not re.search(r"[\u4e00-\u9fffA-Za-z]", piece.text):
             continue  # punctuation or a number is no name
-        previous_collective = kind is MentionKind.COLLECTIVE
-        mentions.append(_mention(v, piece, kind))
-    return mentions
-
-
-def first_start(v: TextView, mention: NameMention) -> int:
-    """The view index where a mention begins (mentions keep source spans)."""
-    return v.offsets.index(mention.span.start)
+        found.append((_mention(v, piece, kind), bool(_LEAD_NOTE.search(piece.text)), piece.start))
+    return [(m, lead) for m, lead, _ in found]
 
 
 def person_mentions(v: TextView, start: int, end: int) -> list[NameMention]:
@@ -232,12 +239,9 @@ def parse_marker(v: TextView, marker: Marker) -> list[Responsibility]:
     if marker.bracketed:
         return _fields(v, marker.start + 1, marker.body_end, span)
     role = LABEL_ROLES[marker.label]
-    names = (
-        person_mentions(v, marker.body_start, marker.body_end)
-        if role is Role.SUPERVISOR
-        else unit_mentions(v, marker.body_start, marker.body_end)
-    )
-    return [Responsibility(role, mention, span) for mention in names]
+    if role is Role.SUPERVISOR:
+        return [Responsibility(role, p, span) for p in person_mentions(v, marker.body_start, marker.body_end)]
+    return [Responsibility(r, u, span) for r, u in units_as(v, marker.body_start, marker.body_end, role)]
 
 
 def _fields(v: TextView, start: int, end: int, span: Span) -> list[Responsibility]:
@@ -254,7 +258,7 @@ def _fields(v: TextView, start: int, end: int, span: Span) -> list[Responsibilit
         if role is Role.SUPERVISOR:
             out.extend(Responsibility(role, p, span) for p in person_mentions(v, m.end(), body_end))
         else:
-            out.extend(Responsibility(role, u, span) for u in unit_mentions(v, m.end(), body_end))
+            out.extend(Responsibility(r, u, span) for r, u in units_as(v, m.end(), body_end, role))
     return out
 
 
@@ -271,7 +275,7 @@ def _cell(v: TextView, marker: Marker, span: Span) -> list[Responsibility]:
         return found
     if not looks_like_bodies(v.text[s:e]):
         return []
-    return [Responsibility(marker.role, u, span) for u in unit_mentions(v, s, e)]
+    return [Responsibility(r, u, span) for r, u in units_as(v, s, e, marker.role)]
 
 
 def _unit_clause(v: TextView, start: int, end: int) -> Iterator[tuple[Role, NameMention, str | None]]:
