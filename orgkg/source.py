@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orgkg.formats import MARKDOWN, TEXT, FormatError, convert, sniff
 from orgkg.records import SourceText
+from orgkg.script import strip_controls
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
@@ -72,7 +73,8 @@ def source_from_bytes(raw: bytes, path: Path) -> SourceText:
         path=str(path),
         name=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
-        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        # Controls (ESC, BEL, …) never reach a label or a quote; after the line endings, as \r is one.
+        text=strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")),
         media_type=media_type,
     )
 
