@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from typing import Any
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 2000
@@ -126,6 +126,9 @@ def _docx_text(raw: bytes) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------------------------
 
+# The page is parsed by libxml2's HTML parser through lxml (an HTML5 tokenizer since libxml2 2.14, with the
+# implied end tags of HTML: an unclosed <li>, <p>, <td> or <tr> closes where a browser closes it). No network, no
+# DTD, no entities beyond HTML's own; comments and processing instructions are dropped while parsing.
 _SKIP = {
     "head",
     "title",
@@ -138,12 +141,60 @@ _SKIP = {
     "noscript",
     "form",
     "iframe",
+    "frameset",
     "template",
     "svg",
+    "math",
+    "object",
+    "select",
+    "button",
+    "textarea",
 }
 _CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|sidebar|share|banner|toolbar|copyright", re.IGNORECASE)
-_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr", "table", "pre"}
-_VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "hr",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "address",
+    "center",
+    "figure",
+    "figcaption",
+    "caption",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "pre",
+}
+# Skipped elements that are blocks all the same: the text before and after them is on separate lines.
+_SKIP_BLOCKS = {"head", "title", "nav", "header", "footer", "aside", "form", "iframe", "frameset", "textarea"}
+# A line break in the source between two CJK characters is no space in a browser (CSS Text 3, segment breaks).
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t]*\n\s*(?=[{_WIDE}])")
+# A cell merged down (rowspan) is repeated in every row it covers, as python-docx's row.cells does for DOCX: a
+# leader merged down the rows of his tasks is the leader of each. A cell merged across (colspan) is written once
+# and the columns it covers are left empty (python-docx repeats it): a section heading spanning the row must not
+# read as a task whose every column is the heading. Repetition is bounded, so rowspan=65534 cannot blow up.
+MAX_SPANNED_CELLS = 100_000
+_PRE = {"pre", "listing", "plaintext"}
 
 
 def _decode_html(raw: bytes) -> str:
@@ -157,78 +208,158 @@ def _decode_html(raw: bytes) -> str:
     raise FormatError("cannot decode the HTML (tried its charset, UTF-8 and GB18030)")
 
 
-class _BodyText(HTMLParser):
-    """Text of the page body: scripts, styles and navigation chrome dropped, tables as pipe rows."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip_depth = 0
-        self.stack: list[bool] = []  # per open element: does it start a skipped subtree?
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            if tag == "br" and not self.skip_depth:
-                self._text("\n")
-            return
-        marker = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role"))
-        skipped = tag in _SKIP or bool(marker and _CHROME.search(marker))
-        self.stack.append(skipped)
-        if skipped:
-            self.skip_depth += 1
-            return
-        if self.skip_depth:
-            return
-        if tag == "tr":
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = []
-        elif tag in _BLOCK:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or not self.stack:
-            return
-        skipped = self.stack.pop()
-        if skipped:
-            self.skip_depth -= 1
-            return
-        if self.skip_depth:
-            return
-        if tag in ("td", "th") and self.row is not None and self.cell is not None:
-            self.row.append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.out.append("\n| " + " | ".join(self.row) + " |\n")
-            self.row = None
-        elif tag in _BLOCK:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip_depth:
-            self._text(data)
-
-    def _text(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-        elif self.row is None:
-            self.out.append(data)
-
-
 def html_text(page: str) -> str:
-    """The body text of an HTML page, one block per line.
+    """The body text of an HTML page, one block per line; data tables as pipe rows.
 
     >>> page = "<nav>首页 | 通知</nav><script>alert(1)</script><p>一、推进改革。</p><p>（责任部门：教务处）</p>"
     >>> html_text("<html>" + page)
     '一、推进改革。\\n（责任部门：教务处）\\n'
+    >>> html_text('<ul class="menu"><li>首页<li>通知</ul><p>一、推进改革。<table><tr><td>1<td>任务<td>教务处</table>')
+    '一、推进改革。\\n| 1 | 任务 | 教务处 |\\n'
     """
-    parser = _BodyText()
-    parser.feed(page)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
+    import lxml.html
+    from lxml import etree
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise FormatError("the HTML page has no body text") from exc
+    out = _BodyText()
+    body = root.find("body")
+    out.walk(body if body is not None else root)
+    lines = [" ".join(line.split()) for line in "".join(out.parts).split("\n")]
     text = "\n".join(line for line in lines if line)
     if not text:
         raise FormatError("the HTML page has no body text")
     return text + "\n"
+
+
+def _skipped(el: Any) -> bool:
+    """Whether an element is page furniture or hidden: its whole subtree is left out."""
+    tag = el.tag
+    if not isinstance(tag, str):  # comments and processing instructions that survived parsing
+        return True
+    if tag in _SKIP or el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    if tag in ("html", "body"):  # <body class="has-header"> is still the page
+        return False
+    marker = " ".join(el.get(k) or "" for k in ("class", "id", "role"))
+    return bool(marker.strip() and _CHROME.search(marker))
+
+
+def _is_data_table(table: Any) -> bool:
+    """A table of data (read as pipe rows) rather than of layout: no table inside it, and a row of 2+ cells.
+
+    Old government pages lay out the whole page in tables; read as rows, the body would become one cell.
+    """
+    if next(table.iterdescendants("table"), None) is not None:
+        return False
+    return any(len(_cells(row)) >= 2 for row in _rows(table))
+
+
+def _rows(table: Any) -> list[Any]:
+    return list(table.iterdescendants("tr"))
+
+
+def _cells(row: Any) -> list[Any]:
+    return [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+
+
+def _span(cell: Any, name: str, cap: int) -> int:
+    try:
+        value = int((cell.get(name) or "1").strip())
+    except ValueError:
+        return 1
+    return min(max(value, 1), cap)
+
+
+class _BodyText:
+    """Text of the page body, walked without recursion (a deeply nested page cannot exhaust the stack)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.budget = MAX_SPANNED_CELLS
+
+    def walk(self, top: Any) -> None:
+        from lxml import etree
+
+        walker = etree.iterwalk(top, events=("start", "end"))
+        pre = 0  # inside <pre>: source line breaks are kept
+        left_out: Any = None  # the element whose subtree was just skipped (its "end" follows its "start")
+        for event, el in walker:
+            if event == "start":
+                if el is not top and _skipped(el):
+                    walker.skip_subtree()
+                    left_out = el
+                elif el.tag == "table" and el is not top and _is_data_table(el):
+                    walker.skip_subtree()
+                    left_out = el
+                    self._table(el)
+                else:
+                    pre += el.tag in _PRE
+                    if el.tag in _BLOCK:
+                        self.parts.append("\n")
+                    self._text(el.text, pre)
+                continue
+            if el is left_out:
+                left_out = None
+                if el.tag in _BLOCK or el.tag in _SKIP_BLOCKS:
+                    self.parts.append("\n")
+            else:
+                if el.tag in _BLOCK:
+                    self.parts.append("\n")
+                pre -= el.tag in _PRE
+            if el is not top:
+                self._text(el.tail, pre)
+
+    def _text(self, text: str | None, pre: int) -> None:
+        if text:
+            # Source line breaks are spaces in a browser, except inside <pre>.
+            self.parts.append(text if pre else _CJK_BREAK.sub("", text).replace("\n", " "))
+
+    def _table(self, table: Any) -> None:
+        """Pipe rows on the table's grid: merged-down cells repeated, merged-across ones followed by empty cells."""
+        rows = [_cells(tr) for tr in _rows(table)]
+        width = max(len(cells) for cells in rows)  # no colspan reaches past the widest row's own cells
+        below: dict[int, tuple[str, int]] = {}  # column -> (text of a merged-down cell, rows it still covers)
+        self.parts.append("\n")
+        for index, cells in enumerate(rows):
+            line: list[str] = []
+            queue = iter(cells)
+            while True:
+                col = len(line)
+                if col in below:
+                    text, left = below.pop(col)
+                    line.append(text)
+                    if left > 1:
+                        below[col] = (text, left - 1)
+                    continue
+                cell = next(queue, None)
+                if cell is None:
+                    if any(c >= col for c in below):
+                        line.append("")
+                        continue
+                    break
+                text = _cell_text(cell)
+                colspan = _span(cell, "colspan", max(1, width - col))
+                rowspan = _span(cell, "rowspan", len(rows) - index)
+                if rowspan - 1 > self.budget:
+                    rowspan = 1
+                self.budget -= rowspan - 1
+                if rowspan > 1:
+                    below[col] = (text, rowspan - 1)
+                line.extend([text] + [""] * (colspan - 1))
+            if any(line):
+                self.parts.append("| " + " | ".join(line) + " |\n")
+        self.parts.append("\n")
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text on one line: its blocks and line breaks become spaces, scripts and hidden parts left out."""
+    inner = _BodyText()
+    inner.walk(cell)
+    # A "|" inside a cell would split it in two; the full-width bar reads the same.
+    return " ".join("".join(inner.parts).split()).replace("|", "｜")

@@ -31,7 +31,7 @@ def page(client: TestClient, path: str, status: int = 200, **params: str) -> str
 def test_home_has_search_gallery_and_sparql_form(client: TestClient) -> None:
     html = page(client, "/")
     assert 'action="/ui/search"' in html and 'action="/ui/sparql"' in html
-    assert html.count('class="query"') == 9 and 'id="query-tasks-by-leader"' in html
+    assert html.count('class="query"') == 10 and 'id="query-tasks-by-leader"' in html
     assert "Tasks a leader supervises" in html and 'name="leader"' in html
     assert "/ui/organizations/" in html and "/ui/programmes/" in html
 
@@ -85,7 +85,7 @@ def test_sparql_page_gallery_and_local_assets_only(client: TestClient) -> None:
     assert "/ui/static/style.css" in _assets(html)
     assert all(a.startswith("/ui/static/") for a in _assets(html)), _assets(html)  # no CDN, no other host
     assert not re.search(r"\b(?:src|href)=\"(?:https?:)?//", html)
-    assert html.count('class="open-query"') == 9 and 'id="sparql-query-tasks-by-leader"' in html
+    assert html.count('class="open-query"') == 10 and 'id="sparql-query-tasks-by-leader"' in html
     assert "Tasks a leader supervises" in html and "<code>leader</code> (<code>?leaderKey</code>)" in html
     assert 'href="/ui/sparql?query=%23%2B' in html  # each gallery query opens in the editor by its URL
     assert "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1</textarea>" in html  # the URL's query fills the form/editor
@@ -110,7 +110,7 @@ def test_sparql_page_without_the_editor_is_the_plain_form(
     monkeypatch.setattr(pages, "VENDOR", tmp_path)  # as if npm was unreachable at build time
     html = page(client, "/ui/sparql")
     assert 'id="sparql-editor"' not in html and "vendor/" not in html and "sparql.js" not in html
-    assert '<textarea name="query"' in html and html.count('class="open-query"') == 9
+    assert '<textarea name="query"' in html and html.count('class="open-query"') == 10
 
 
 def test_language_switch_is_remembered(seed_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> None:
