@@ -61,6 +61,14 @@ class Lexicon:
     ordinal_columns: tuple[str, ...]
     task_columns: tuple[str, ...]
     document_kinds: tuple[tuple[str, str], ...]
+    document_genres: frozenset[str] = frozenset()
+    header_metadata: tuple[str, ...] = ()  # longest first
+    issuer_metadata: tuple[str, ...] = ()  # in order of preference
+    date_metadata: tuple[str, ...] = ()
+    number_issuers: tuple[tuple[str, str], ...] = ()  # 文号 prefix → issuer, longest prefix first
+    national_prefixes: tuple[str, ...] = ()
+    national_suffixes: tuple[str, ...] = ()
+    level_words_not_prefix: tuple[str, ...] = ()
 
     @property
     def supervisor_labels(self) -> tuple[str, ...]:
@@ -110,6 +118,7 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
     coll = data.get("collective") or {}
     columns = data.get("columns") or {}
     kinds = tuple((str(w), str(k)) for w, k in data.get("document_kinds") or [])
+    national = data.get("national_bodies") or {}
     return Lexicon(
         label_roles=labels,
         other_labels=_longest_first(_words(data, "other_labels")),
@@ -129,6 +138,16 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         ordinal_columns=_longest_first(_words(columns, "ordinal")),
         task_columns=_longest_first(_words(columns, "task")),
         document_kinds=kinds,
+        document_genres=frozenset(_words(data, "document_genres")),
+        header_metadata=_longest_first(_words(data, "header_metadata")),
+        issuer_metadata=tuple(_words(data, "issuer_metadata")),
+        date_metadata=tuple(_words(data, "date_metadata")),
+        number_issuers=tuple(
+            sorted(((str(k), str(v)) for k, v in (data.get("number_issuers") or {}).items()), key=lambda kv: -len(kv[0]))
+        ),
+        national_prefixes=_longest_first(_words(national, "prefixes")),
+        national_suffixes=_longest_first(_words(national, "suffixes")),
+        level_words_not_prefix=_longest_first(_words(data, "level_words_not_prefix")),
     )
 
 
