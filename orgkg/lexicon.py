@@ -143,7 +143,9 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         issuer_metadata=tuple(_words(data, "issuer_metadata")),
         date_metadata=tuple(_words(data, "date_metadata")),
         number_issuers=tuple(
-            sorted(((str(k), str(v)) for k, v in (data.get("number_issuers") or {}).items()), key=lambda kv: -len(kv[0]))
+            sorted(
+                ((str(k), str(v)) for k, v in (data.get("number_issuers") or {}).items()), key=lambda kv: -len(kv[0])
+            )
         ),
         national_prefixes=_longest_first(_words(national, "prefixes")),
         national_suffixes=_longest_first(_words(national, "suffixes")),

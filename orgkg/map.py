@@ -33,6 +33,9 @@ KIND_CLASS = {
     DocumentKind.WORK_PLAN: OKG.WorkPlan,
     DocumentKind.IMPLEMENTATION_PLAN: OKG.ImplementationPlan,
     DocumentKind.STRATEGIC_PLAN: OKG.StrategicPlan,
+    DocumentKind.DIVISION: OKG.DivisionPlan,
+    DocumentKind.PROGRESS_REPORT: OKG.ProgressReport,
+    DocumentKind.PLAN: OKG.OtherPlan,
 }
 ROLE_INDIVIDUAL = {
     Role.SUPERVISOR: OKG.SupervisingLeader,
@@ -118,6 +121,8 @@ class _DocumentMapper:
         add(ctx.iri, OKG.sourceFile, Literal(src.name))
         add(ctx.iri, OKG.textLength, integer(len(src.text)))
         add(ctx.iri, DCTERMS["format"], Literal(src.media_type))
+        for name in h.inferred:
+            add(ctx.iri, OKG.inferredField, Literal(name))
         if h.title_span is not None:
             add(ctx.iri, PROV.wasDerivedFrom, self.excerpt(h.title_span))
 

@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +52,18 @@ UNKNOWN_ORGANIZATION = "发文机关不详"  # the organization of a document wh
 _NOTICE_INSERT = re.compile(r"关于印发《([^《》]+)》的通知")
 _ATTACHMENT = re.compile(r"《([^《》]{4,60})》(?:已经[^。《》]{0,20}同意[,，]?)?现?(?:予以)?印发给")
 # 文号 as printed, spaces allowed (PDF text): 国开发〔2020〕1 号; the prefix is the run of Han characters before it.
-_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})[ \t]*[〔\[［(（][ \t]*(\d{4})[ \t]*[〕\]］)）][ \t]*(\d{1,4})[ \t]*[号號]")
+_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,10})[ \t]*[〔\[［(（][ \t]*(\d{4})[ \t]*[〕\]］)）][ \t]*(\d{1,4})[ \t]*[号號]"
+)
 _NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(](\d{4})[〕\])]\d{1,4}[号號]")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ORG_SUFFIX = re.compile(r"(?:大学|学院|学校|委员会|政府|教育局|局|厅|集团|中心)(?:\(([^()]+)\))?")
 _ORG_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,20}$")
 _ISSUER_GROUP = re.compile(r"^(.+?)等(?:\d+|[一二三四五六七八九十]+)(?:个)?(?:部门|单位)$")
-_SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|部|院|大学|学院|学校|中心|集团|公司|署)$")
+_SIGNATURE = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|部|院|大学|学院|学校|中心|集团|公司|署)$"
+)
 _YEAR = re.compile(r"(\d{4})年")
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[-—–－~～至]\s*\d{4}年")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,3}[.、．](?!\d))")
@@ -369,7 +374,7 @@ def _number_issuer(prefix: str) -> str | None:
 
 def _signature(lines: list[_Line]) -> str | None:
     """The issuer signing above the date: 北京市人民政府办公厅 / 2018年5月11日."""
-    for line, nxt in zip(lines, lines[1:], strict=False):
+    for line, nxt in pairwise(lines):
         if _SIGNATURE.match(line.text) and _is_date(nxt.text):
             return line.text
     return None
