@@ -166,12 +166,12 @@ class _DocumentMapper:
                 if isinstance(agent, Person):
                     memberships.setdefault(agent.name, r.span)
         for name, span in memberships.items():
-            person = self.res.persons[(name_key(ctx.organization.name), name)]
+            person = self.res.persons[(ctx.organization.key, name)]
             self.membership(person, leader_post(ctx.organization), span)
 
     def membership(self, person: Person, post: str, span: Span) -> None:
         ctx, add = self.ctx, self.w.add
-        m = iris.membership(person.organization.name, person.name, post, ctx.key)
+        m = iris.membership(person.organization.name, person.name, post, ctx.key, person.organization.scope)
         add(m, RDF_TYPE, ORG.Membership)
         add(m, ORG.member, person.iri)
         add(m, ORG.organization, person.organization.iri)
@@ -183,10 +183,9 @@ class _DocumentMapper:
 
     def posts(self) -> None:
         for ph in self.ctx.doc.post_holdings:
-            org = (
-                self.res.organizations[name_key(ph.organization)]
-                if name_key(ph.organization) in self.res.organizations
-                else None
+            org = next(
+                (o for o in (self.ctx.organization, *self.ctx.issuers) if o.name == ph.organization),
+                self.res.organizations.get(name_key(ph.organization)),
             )
             person = next(
                 (
