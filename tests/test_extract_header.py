@@ -79,9 +79,9 @@ YUNFU = """云府办〔2019〕10号
 
 def test_number_first_and_a_notice_title_over_two_lines() -> None:
     h = header(YUNFU)
-    assert (
-        h.title
-        == "云浮市人民政府办公室关于印发云浮市促进学前教育普惠健康发展行动方案和云浮市推动义务教育优质均衡发展行动方案的通知"
+    assert h.title == (
+        "云浮市人民政府办公室关于印发云浮市促进学前教育普惠健康发展行动方案和"
+        "云浮市推动义务教育优质均衡发展行动方案的通知"
     )
     assert (h.number, h.date, h.year) == ("云府办〔2019〕10号", "2019-07-23", 2019)
     assert h.kind is DocumentKind.IMPLEMENTATION_PLAN
@@ -142,12 +142,14 @@ def test_national_notice_and_the_number_table() -> None:
 
 
 # 武汉 (武政办〔2022〕23号): Traditional script from a mirror that inserts pinyin; a 2035 horizon in the title.
-WUHAN = """武政辦〔2022〕23號《武漢市人民政府辦公廳關(guān)于印發(fā)武漢市國民經(jīng)濟和社會(huì )發(fā)展第十四個(gè)五年規劃和2035年遠景目標綱要任務(wù)分工方案的通知》
-瀏覽量: 時(shí)間:2024-01-10 20:49:00
-武政辦〔2022〕23號
-武漢市人民政府辦公廳
-2022年3月3日
-"""
+WUHAN = (
+    "武政辦〔2022〕23號《武漢市人民政府辦公廳關(guān)于印發(fā)武漢市國民經(jīng)濟和社會(huì )發(fā)展"
+    "第十四個(gè)五年規劃和2035年遠景目標綱要任務(wù)分工方案的通知》\n"
+    "瀏覽量: 時(shí)間:2024-01-10 20:49:00\n"
+    "武政辦〔2022〕23號\n"
+    "武漢市人民政府辦公廳\n"
+    "2022年3月3日\n"
+)
 
 
 def test_traditional_title_with_pinyin_glosses() -> None:
