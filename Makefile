@@ -70,7 +70,7 @@ test: install lint virtuoso-install web-test-deps
 # Build the seed graph as CI sees it: prints the SHACL summary, writes the full report (text and W3C Turtle)
 # under build/reports, and fails on any violation (orgkg build refuses to store a graph with violations).
 shacl-report: install
-	$(BIN)/orgkg build data --store build/ci-store --reports build/reports --quiet
+	$(BIN)/orgkg build data --strict --store build/ci-store --reports build/reports --quiet
 	@head -1 build/reports/validation.txt
 
 # A throwaway Virtuoso 7 on loopback, to try the remote store (orgkg … --endpoint URL): a fresh database under

@@ -111,7 +111,10 @@ class Document(Ref):
     identifier: str | None = Field(default=None, description="文号, when the document has one")
     issued: str | None = None
     year: int | None = None
-    kinds: list[str] = Field(default_factory=list, description="WorkPlan, ImplementationPlan, StrategicPlan")
+    kinds: list[str] = Field(
+        default_factory=list,
+        description="WorkPlan, ImplementationPlan, StrategicPlan, DivisionPlan, ProgressReport or OtherPlan",
+    )
     organization: Ref | None = None
     tasks: int = 0
 

@@ -56,7 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the graph from source files/folders (default data/), atomically")
     b.add_argument("sources", nargs="*", type=Path, default=[Path("data")])
     _store_arg(b)
-    b.add_argument("--keep-going", action="store_true", help="skip unusable files instead of failing")
+    going = b.add_mutually_exclusive_group()
+    going.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="go past unusable files named as files too (files found in a folder are always gone past and listed)",
+    )
+    going.add_argument(
+        "--strict",
+        action="store_true",
+        help="for CI: fail (exit 2, store untouched) on any unusable file and on any header field a fallback inferred",
+    )
     b.add_argument("--allow-violations", action="store_true", help="store the graph even with SHACL violations")
     b.add_argument("--reports", type=Path, default=Path("build/reports"), help="where validation reports go")
     b.add_argument("--quiet", action="store_true")
@@ -139,7 +149,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     store = _open(args)  # a misconfigured store fails now, not after the build
-    result = build_graphs(args.sources, keep_going=args.keep_going, progress=None if args.quiet else stderr_progress)
+    result = build_graphs(
+        args.sources, keep_going=args.keep_going, strict=args.strict, progress=None if args.quiet else stderr_progress
+    )
     texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
     report = validate_dataset(to_rdflib(result.graphs), texts)
     reports = write_reports(report, args.reports)
@@ -155,6 +167,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     fill_cache(Cache(cache_folder(args)), result.documents)
     summary_text = ", ".join(f"{v} {k}" for k, v in result.summary().items())
     print(f"built {_where(args)}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if result.warnings:
+        print(f"{len(result.warnings)} header field(s) inferred:", *result.warnings, sep="\n  ", file=sys.stderr)
     if result.skipped:
         print(f"skipped {len(result.skipped)} file(s):", *result.skipped, sep="\n  ", file=sys.stderr)
     return EXIT_OK

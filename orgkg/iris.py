@@ -75,24 +75,36 @@ def programme_mention(doc_key: str, start: int) -> NamedNode:
     return _node(f"doc/{slug(doc_key)}/mention/{start}")
 
 
-def organization(name: str) -> NamedNode:
-    return _node(f"org/{slug(name)}")
+def _org_path(name: str, scope: str | None) -> str:
+    # An organization known only within one document (a body whose jurisdiction the document does not show, or
+    # an unknown issuer) lives under that document's key, so it is never merged across unrelated issuers.
+    return f"doc/{slug(scope)}/{slug(name)}" if scope else slug(name)
 
 
-def unit(org_name: str, name: str) -> NamedNode:
-    return _node(f"org/{slug(org_name)}/unit/{slug(name)}")
+def organization(name: str, scope: str | None = None) -> NamedNode:
+    """An organization (a government body has its jurisdiction in its name); ``scope``: the document it is
+    known only within.
+
+    >>> organization("济南市教育局").value, organization("区发改局", "区府办〔2023〕1号").value
+    ('https://w3id.org/orgkg/id/org/济南市教育局', 'https://w3id.org/orgkg/id/org/doc/区府办-2023-1号/区发改局')
+    """
+    return _node(f"org/{_org_path(name, scope)}")
 
 
-def collective(org_name: str, label: str) -> NamedNode:
-    return _node(f"org/{slug(org_name)}/collective/{slug(label)}")
+def unit(org_name: str, name: str, scope: str | None = None) -> NamedNode:
+    return _node(f"org/{_org_path(org_name, scope)}/unit/{slug(name)}")
 
 
-def person(org_name: str, name: str) -> NamedNode:
-    return _node(f"org/{slug(org_name)}/person/{slug(name)}")
+def collective(org_name: str, label: str, scope: str | None = None) -> NamedNode:
+    return _node(f"org/{_org_path(org_name, scope)}/collective/{slug(label)}")
 
 
-def membership(org_name: str, name: str, role_label: str, doc_key: str) -> NamedNode:
-    return _node(f"org/{slug(org_name)}/person/{slug(name)}/membership/{slug(role_label)}/{slug(doc_key)}")
+def person(org_name: str, name: str, scope: str | None = None) -> NamedNode:
+    return _node(f"org/{_org_path(org_name, scope)}/person/{slug(name)}")
+
+
+def membership(org_name: str, name: str, role_label: str, doc_key: str, scope: str | None = None) -> NamedNode:
+    return _node(f"org/{_org_path(org_name, scope)}/person/{slug(name)}/membership/{slug(role_label)}/{slug(doc_key)}")
 
 
 def role(label: str) -> NamedNode:

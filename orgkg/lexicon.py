@@ -64,6 +64,14 @@ class Lexicon:
     central_bodies: tuple[str, ...]
     lead_notes: frozenset[str]
     theme_stop_words: frozenset[str]
+    document_genres: frozenset[str] = frozenset()
+    header_metadata: tuple[str, ...] = ()  # longest first
+    issuer_metadata: tuple[str, ...] = ()  # in order of preference
+    date_metadata: tuple[str, ...] = ()
+    number_issuers: tuple[tuple[str, str], ...] = ()  # 文号 prefix → issuer, longest prefix first
+    national_prefixes: tuple[str, ...] = ()
+    national_suffixes: tuple[str, ...] = ()
+    level_words_not_prefix: tuple[str, ...] = ()
 
     @property
     def supervisor_labels(self) -> tuple[str, ...]:
@@ -113,6 +121,7 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
     coll = data.get("collective") or {}
     columns = data.get("columns") or {}
     kinds = tuple((str(w), str(k)) for w, k in data.get("document_kinds") or [])
+    national = data.get("national_bodies") or {}
     return Lexicon(
         label_roles=labels,
         other_labels=_longest_first(_words(data, "other_labels")),
@@ -135,6 +144,18 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         central_bodies=tuple(_words(data, "central_bodies")),
         lead_notes=frozenset(_words(data, "lead_notes")),
         theme_stop_words=frozenset(_words(data, "theme_stop_words")),
+        document_genres=frozenset(_words(data, "document_genres")),
+        header_metadata=_longest_first(_words(data, "header_metadata")),
+        issuer_metadata=tuple(_words(data, "issuer_metadata")),
+        date_metadata=tuple(_words(data, "date_metadata")),
+        number_issuers=tuple(
+            sorted(
+                ((str(k), str(v)) for k, v in (data.get("number_issuers") or {}).items()), key=lambda kv: -len(kv[0])
+            )
+        ),
+        national_prefixes=_longest_first(_words(national, "prefixes")),
+        national_suffixes=_longest_first(_words(national, "suffixes")),
+        level_words_not_prefix=_longest_first(_words(data, "level_words_not_prefix")),
     )
 
 

@@ -33,6 +33,9 @@ KIND_CLASS = {
     DocumentKind.WORK_PLAN: OKG.WorkPlan,
     DocumentKind.IMPLEMENTATION_PLAN: OKG.ImplementationPlan,
     DocumentKind.STRATEGIC_PLAN: OKG.StrategicPlan,
+    DocumentKind.DIVISION: OKG.DivisionPlan,
+    DocumentKind.PROGRESS_REPORT: OKG.ProgressReport,
+    DocumentKind.PLAN: OKG.OtherPlan,
 }
 ROLE_INDIVIDUAL = {
     Role.SUPERVISOR: OKG.SupervisingLeader,
@@ -118,6 +121,8 @@ class _DocumentMapper:
         add(ctx.iri, OKG.sourceFile, Literal(src.name))
         add(ctx.iri, OKG.textLength, integer(len(src.text)))
         add(ctx.iri, DCTERMS["format"], Literal(src.media_type))
+        for name in h.inferred:
+            add(ctx.iri, OKG.inferredField, Literal(name))
         if h.title_span is not None:
             add(ctx.iri, PROV.wasDerivedFrom, self.excerpt(h.title_span))
 
@@ -161,12 +166,12 @@ class _DocumentMapper:
                 if isinstance(agent, Person):
                     memberships.setdefault(agent.name, r.span)
         for name, span in memberships.items():
-            person = self.res.persons[(name_key(ctx.organization.name), name)]
+            person = self.res.persons[(ctx.organization.key, name)]
             self.membership(person, leader_post(ctx.organization), span)
 
     def membership(self, person: Person, post: str, span: Span) -> None:
         ctx, add = self.ctx, self.w.add
-        m = iris.membership(person.organization.name, person.name, post, ctx.key)
+        m = iris.membership(person.organization.name, person.name, post, ctx.key, person.organization.scope)
         add(m, RDF_TYPE, ORG.Membership)
         add(m, ORG.member, person.iri)
         add(m, ORG.organization, person.organization.iri)
@@ -178,10 +183,9 @@ class _DocumentMapper:
 
     def posts(self) -> None:
         for ph in self.ctx.doc.post_holdings:
-            org = (
-                self.res.organizations[name_key(ph.organization)]
-                if name_key(ph.organization) in self.res.organizations
-                else None
+            org = next(
+                (o for o in (self.ctx.organization, *self.ctx.issuers) if o.name == ph.organization),
+                self.res.organizations.get(name_key(ph.organization)),
             )
             person = next(
                 (

@@ -19,7 +19,7 @@ from orgkg.extract.programmes import find_programme_definitions
 from orgkg.extract.tables import extract_table_tasks
 from orgkg.extract.tasks import extract_tasks
 from orgkg.map import Graphs, agent_iri, count_by_class, map_corpus
-from orgkg.records import DocumentKind, ExtractedDocument, MentionKind, Role, SourceText, Task
+from orgkg.records import DocumentHeader, DocumentKind, ExtractedDocument, MentionKind, Role, SourceText, Task
 from orgkg.resolve import Resolution, resolve
 from orgkg.segment import segment
 from orgkg.source import SourceError, discover, read_source
@@ -36,9 +36,10 @@ def extract_document(path: Path) -> ExtractedDocument:
 
 
 def extract_document_from(source: SourceText) -> ExtractedDocument:
-    """Everything a source text states, as records."""
+    """Everything a source text states, as records; header fields a fallback inferred become warnings."""
     path = source.path
     layout = segment(source.text)
+    header = extract_header(source, layout, load_sidecar(Path(path)))
     sections, tasks = extract_tasks(source.text, layout)
     tasks = tasks + extract_table_tasks(source.text, first_sequence=len(tasks) + 1)
     definitions = find_programme_definitions(source.text)
@@ -47,7 +48,6 @@ def extract_document_from(source: SourceText) -> ExtractedDocument:
             f"{path}: no tasks found (expected numbered items with 分管领导/责任部门/牵头单位 fields, "
             "（责任单位：…） tags or a task table) and no programmes defined; is this a work plan?"
         )
-    header = extract_header(source, layout, load_sidecar(Path(path)))
     citations = find_citations(source.text, layout)
     tasks = tuple(
         replace(t, citations=tuple(c for c in citations if t.span.start <= c.span.start < t.span.end)) for t in tasks
@@ -62,6 +62,24 @@ def extract_document_from(source: SourceText) -> ExtractedDocument:
         citations=citations,
         programme_definitions=definitions,
         post_holdings=posts,
+        warnings=header_warnings(path, header),
+    )
+
+
+def header_warnings(path: str, header: DocumentHeader) -> tuple[str, ...]:
+    """One warning per header field a fallback inferred, naming the file and the value used."""
+    values = {
+        "title": header.title,
+        "kind": header.kind.value,
+        "year": str(header.year) if header.year is not None else "unknown",
+        "issuer": "、".join(header.issuers) or "unknown",
+        "organization": header.organization,
+    }
+    return tuple(
+        f"{path}: the header states no {name}; inferred {values[name]!r}"
+        if values[name] != "unknown"
+        else f"{path}: the header states no {name}; left unknown"
+        for name in header.inferred
     )
 
 
@@ -72,8 +90,13 @@ class BuildResult:
     documents: list[ExtractedDocument]
     resolution: Resolution
     graphs: Graphs
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one reason per source gone past ("path: why")
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The documents' warnings (header fields inferred), in source order."""
+        return [w for d in self.documents for w in d.warnings]
 
     def summary(self) -> dict[str, int]:
         """Counts of what was built, for the end of `orgkg build` and the closing notes."""
@@ -142,36 +165,51 @@ def ontology_quads() -> list[Quad]:
         ]
 
 
-def build_graphs(sources: Iterable[Path], *, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Extract, resolve and map all sources; raise SourceError on the first bad file unless keep_going."""
+def build_graphs(
+    sources: Iterable[Path], *, keep_going: bool = False, strict: bool = False, progress: Progress | None = None
+) -> BuildResult:
+    """Extract, resolve and map all sources.
+
+    A source found in a folder that cannot be used (undecodable, empty, no tasks) is gone past and listed in
+    ``skipped`` with its reason; a source named as a file fails the build (SourceError) unless ``keep_going``.
+    ``strict`` goes past nothing: every unusable source is collected and the build fails naming them all.
+    """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    paths = discover(sources)
-    if not paths:
+    named: list[tuple[Path, bool]] = []  # (path, found in a folder)
+    for source in sources:
+        named.extend((p, source.is_dir()) for p in discover([source]))
+    if not named:
         raise SourceError("no source files found (expected .txt, .md, .pdf, .docx or .html files)")
     docs: list[ExtractedDocument] = []
     skipped: list[str] = []
-    for i, path in enumerate(paths, start=1):
+    for i, (path, in_folder) in enumerate(named, start=1):
         try:
             doc = extract_document(path)
         except SourceError as exc:
-            if not keep_going:
+            if not (strict or keep_going or in_folder):
                 raise
             skipped.append(str(exc))
             say(f"skipped: {exc}")
             continue
         docs.append(doc)
         say(
-            f"[{i}/{len(paths)}] {path.name}: {len(doc.tasks)} tasks, "
+            f"[{i}/{len(named)}] {path.name}: {len(doc.tasks)} tasks, "
             f"{len(doc.programme_definitions)} programme definitions"
         )
+    if strict and skipped:
+        raise SourceError(f"{len(skipped)} source(s) cannot be used (--strict):\n  " + "\n  ".join(skipped))
     if not docs:
         raise SourceError("none of the sources could be used: " + "; ".join(skipped))
     timings["extract"] = time.perf_counter() - t0
     result = map_documents(docs)
     result.skipped = skipped
     result.seconds = {**timings, **result.seconds}
+    if strict and result.warnings:
+        raise SourceError(
+            f"{len(result.warnings)} header field(s) inferred (--strict):\n  " + "\n  ".join(result.warnings)
+        )
     return result
 
 

@@ -49,11 +49,14 @@ class MentionKind(StrEnum):
 
 
 class DocumentKind(StrEnum):
-    """The kind of plan a source document is."""
+    """The kind of plan a source document is (the words of each kind are the lexicon's ``document_kinds``)."""
 
-    WORK_PLAN = "work-plan"  # 工作要点
-    IMPLEMENTATION_PLAN = "implementation-plan"  # 实施方案
-    STRATEGIC_PLAN = "strategic-plan"  # 规划 (including slide decks presenting one)
+    WORK_PLAN = "work-plan"  # 工作要点, 工作计划, 重点工作
+    IMPLEMENTATION_PLAN = "implementation-plan"  # 实施方案, 行动方案, 实施意见, 若干措施
+    STRATEGIC_PLAN = "strategic-plan"  # 规划, 纲要 (including slide decks presenting one)
+    DIVISION = "division"  # 分工方案, 任务分解, 责任分解, 责任清单: who does what of another plan
+    PROGRESS_REPORT = "progress-report"  # 进展情况, 推进情况, 落实情况
+    PLAN = "plan"  # a document assigning tasks whose title names none of the kinds above (…的通知)
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,14 @@ class DocumentHeader:
     issuers: tuple[str, ...] = ()
     number: str | None = None  # 文号: 国开发〔2020〕1号
     date: str | None = None  # ISO date of issue
-    year: int | None = None  # the year the plan is for (else the year issued)
+    year: int | None = None  # the year the plan is for (else the year issued); None when nothing says
     title_span: Span | None = None
+    # The fields (of HEADER_FIELDS) that the header does not state and were inferred by a fallback (the title
+    # from the file name, a generic kind, the year from the body …); reported as warnings of the build.
+    inferred: tuple[str, ...] = ()
+
+
+HEADER_FIELDS = ("title", "kind", "year", "issuer", "organization")
 
 
 @dataclass(frozen=True)

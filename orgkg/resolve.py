@@ -6,8 +6,13 @@ Rules (each is a general rule of the document family, not a list of this corpus'
   name (教育部社区教育研究培训中心) resolves to the same unit; the canonical label is the name most often
   written as the main name;
 - a name that is the plan's own organization or one of its aliases resolves to the organization itself;
-- government bodies (市教育局, 市委编办 …) are organizations in their own right; a leading 市 is expanded with the
-  issuing body's city (济南市教育局 issues, so 市教育局 is 济南市教育局);
+- government bodies (市教育局, 市委编办 …) are organizations in their own right, named with their jurisdiction
+  (``orgkg.jurisdiction``): a level prefix is expanded with the issuer's place of that level (济南市教育局 issues,
+  so 市教育局 is 济南市教育局; 咸宁市咸安区 issues, so 区发改局 is 咸安区发改局), and in a plan for a government every
+  body named without one is that government's (城管局 in a 崇川区 plan is 崇川区城管局; bodies of a national
+  document are national); the name as written stays an alias. A body whose jurisdiction the document does not
+  show (县发改局 in a plan of 县人民政府办公室), and an unknown issuer, are kept to the document: never merged
+  with another issuer's;
 - collective references (各部门, 相关教学部, 校领导按分工) stay collectives, scoped to the body the document
   speaks for;
 - persons are scoped to the organization of the plan that names them;
@@ -28,13 +33,15 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from orgkg import iris
+from orgkg.extract.header import UNKNOWN_ORGANIZATION
 from orgkg.extract.programmes import find_programme_mentions, parts_by_enumeration, programme_key
+from orgkg.jurisdiction import Jurisdiction, jurisdiction_of, level_prefix, places
 from orgkg.records import ExtractedDocument, MentionKind, NameMention, ProgrammeMention, Span
 from orgkg.textnorm import name_key, policy_key
 
 _GOV_PREFIX = re.compile(r"^(?:市|省|区|县|区县|自治区|国务院|中共|[\u4e00-\u9fff]{2,4}?[市省县区])")
 _GOV_SUFFIX = re.compile(r"(?:局|厅|委|委员会|编办|政府|办公厅|办公室|部门)$")
-_CITY = re.compile(r"^([\u4e00-\u9fff]{1,4}?市)")
+_GOVERNMENT = re.compile(r"(?:国务院|政府)$")
 _LEADING_GROUP = re.compile(r"(?:领导小组|工作小组|工作组|工作专班|专班)$")
 _UNIVERSITY = re.compile(r"(?:大学|学院|学校)$")
 _NOT_POLICY = re.compile(r"(?:报|时报|日报|年鉴|杂志|周刊)$")  # newspapers and yearbooks are not policies
@@ -46,6 +53,12 @@ class Organization:
     aliases: set[str]
     iri: NamedNode
     government: bool = False
+    scope: str | None = None  # the key of the one document it is known within (see iris.organization)
+
+    @property
+    def key(self) -> str:
+        """The identity key: the name's key, within its document when scoped."""
+        return f"{self.scope}\x1f{name_key(self.name)}" if self.scope else name_key(self.name)
 
 
 @dataclass
@@ -123,7 +136,8 @@ class DocumentContext:
     organization: Organization
     issuers: list[Organization]
     speaker: Organization  # the body whose units and collectives the document names
-    city: str | None
+    jurisdiction: Jurisdiction | None  # where the issuer governs, when its name shows it
+    government_plan: bool = False  # the plan is a government's: every body it names is a body of government
 
 
 @dataclass
@@ -181,6 +195,35 @@ class _Resolver:
                 bearers.append(org)
                 bearers.sort(key=lambda o: self.org_rank[id(o)])
 
+    def scoped_org(self, doc_key: str, name: str, government: bool = False) -> Organization:
+        """An organization known only within one document (not indexed by name for other documents)."""
+        found = Organization(name, set(), iris.organization(name, doc_key), government, scope=doc_key)
+        return self.organizations.setdefault(found.key, found)
+
+    def header_org(
+        self, doc_key: str, jur: Jurisdiction | None, name: str, aliases: Iterable[str] = (), government: bool = False
+    ) -> Organization:
+        """An issuer or the plan's organization: as named, unless unknown or of an unnamed place (县人民政府)."""
+        if name == UNKNOWN_ORGANIZATION:
+            return self.scoped_org(doc_key, name, government)
+        if level_prefix(name) is not None:
+            full = jur.qualify(name) if jur else None
+            if full is None:
+                return self.scoped_org(doc_key, name, government)
+            return self.org(full, {name, *aliases}, government)
+        return self.org(name, aliases, government)
+
+    def body(self, ctx: DocumentContext, name: str) -> Organization:
+        """A body of government a document names, with its jurisdiction (see the module's rules)."""
+        full = name if places(name) else (ctx.jurisdiction.qualify(name) if ctx.jurisdiction else None)
+        if full is None:
+            return self.scoped_org(ctx.key, name, government=True)
+        org = self.org(full, government=True)
+        if full != name and name not in org.aliases:
+            org.aliases.add(name)
+            self._index_org(org)
+        return org
+
     def org(self, name: str, aliases: Iterable[str] = (), government: bool = False) -> Organization:
         found = self.org_named(name)
         if found is None:
@@ -201,9 +244,9 @@ class _Resolver:
                 raise ValueError(f"{doc.source.path} and {keys[key]} are the same document ({key}); keep one of them")
             keys[key] = doc.source.path
             h = doc.header
-            organization = self.org(h.organization, h.organization_aliases)
-            issuers = [self.org(i, government=_is_government(i)) for i in h.issuers] or [organization]
-            city = next((m.group(1) for i in h.issuers if (m := _CITY.match(i))), None)
+            jur = jurisdiction_of(*h.issuers, h.organization)
+            organization = self.header_org(key, jur, h.organization, h.organization_aliases)
+            issuers = [self.header_org(key, jur, i, government=_is_government(i)) for i in h.issuers] or [organization]
             gov_issuer = next((i for i in issuers if i.government and i is not organization), None)
             self.contexts.append(
                 DocumentContext(
@@ -214,7 +257,9 @@ class _Resolver:
                     organization=organization,
                     issuers=issuers,
                     speaker=gov_issuer or organization,
-                    city=city,
+                    jurisdiction=jur,
+                    government_plan=bool(_GOVERNMENT.search(organization.name))
+                    or organization.name == UNKNOWN_ORGANIZATION,
                 )
             )
 
@@ -230,7 +275,7 @@ class _Resolver:
                         self._add_unit_names(ctx.organization, m)
                     pending.append((ctx, m))
         for unit in self.units:
-            unit.iri = iris.unit(unit.organization.name, unit.label)
+            unit.iri = iris.unit(unit.organization.name, unit.label, unit.organization.scope)
             unit.leading_group = bool(_LEADING_GROUP.search(unit.label))
         # Pass 2: every mention to its agent.
         for ctx, m in pending:
@@ -241,20 +286,15 @@ class _Resolver:
         own = ctx.organization
         if name_key(name) in {name_key(n) for n in (own.name, *own.aliases)}:
             return own
-        if _is_government(name):
-            full = ctx.city + name[1:] if ctx.city and name.startswith("市") and not name.startswith("市场") else name
-            org = self.org(full, government=True)
-            if full != name and name not in org.aliases:
-                org.aliases.add(name)
-                self._index_org(org)
-            return org
+        if ctx.government_plan or _is_government(name):
+            return self.body(ctx, name)
         named = self.org_named(name)
         if named is not None and _UNIVERSITY.search(name):
             return named
         return None
 
     def _add_unit_names(self, org: Organization, m: NameMention) -> None:
-        okey = name_key(org.name)
+        okey = org.key
         names = [m.name, *m.aliases]
         existing = {id(u): u for n in names if (u := self.unit_index.get((okey, name_key(n)))) is not None}
         if existing:
@@ -275,27 +315,29 @@ class _Resolver:
     def _agent(self, ctx: DocumentContext, m: NameMention) -> Agent:
         if m.kind is MentionKind.PERSON:
             org = ctx.organization
-            key = (name_key(org.name), m.name)
+            key = (org.key, m.name)
             if key not in self.persons:
-                self.persons[key] = Person(org, m.name, iris.person(org.name, m.name))
+                self.persons[key] = Person(org, m.name, iris.person(org.name, m.name, org.scope))
             return self.persons[key]
         if m.kind is MentionKind.COLLECTIVE:
             return self.collective(ctx.speaker if m.name != "校领导" else ctx.organization, m.name)
         external = self._external(ctx, m.name)
         if external is not None:
             return external
-        return self.unit_index[(name_key(ctx.organization.name), name_key(m.name))]
+        return self.unit_index[(ctx.organization.key, name_key(m.name))]
 
     def collective(self, org: Organization, label: str) -> Collective:
-        key = (name_key(org.name), label)
+        key = (org.key, label)
         if key not in self.collectives:
-            self.collectives[key] = Collective(org, label, iris.collective(org.name, label))
+            self.collectives[key] = Collective(org, label, iris.collective(org.name, label, org.scope))
         return self.collectives[key]
 
     # policies --------------------------------------------------------------------------------------
     def resolve_policies(self) -> tuple[dict[str, Policy], dict[tuple[str, int], Policy | NamedNode]]:
         own_titles = {policy_key(ctx.doc.header.title): ctx.iri for ctx in self.contexts}
-        org_keys = sorted({name_key(o.name) for o in self.organizations.values()}, key=len, reverse=True)
+        org_keys = sorted(
+            {name_key(o.name) for o in self.organizations.values() if o.scope is None}, key=len, reverse=True
+        )
 
         def split_issuer(key: str) -> tuple[str | None, str]:
             for ok in org_keys:
@@ -411,10 +453,12 @@ def resolve(docs: list[ExtractedDocument]) -> Resolution:
     programmes, by_mention = r.resolve_programmes()
     for ctx in r.contexts:
         for ph in ctx.doc.post_holdings:
-            org = r.org(ph.organization, government=_is_government(ph.organization))
-            key = (name_key(org.name), ph.person)
+            org = next((o for o in (ctx.organization, *ctx.issuers) if o.name == ph.organization), None) or r.org(
+                ph.organization, government=_is_government(ph.organization)
+            )
+            key = (org.key, ph.person)
             if key not in r.persons:
-                r.persons[key] = Person(org, ph.person, iris.person(org.name, ph.person))
+                r.persons[key] = Person(org, ph.person, iris.person(org.name, ph.person, org.scope))
     return Resolution(
         documents=r.contexts,
         organizations=r.organizations,

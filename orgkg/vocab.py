@@ -66,6 +66,9 @@ OKG_CLASSES = (
     "WorkPlan",
     "ImplementationPlan",
     "StrategicPlan",
+    "DivisionPlan",
+    "ProgressReport",
+    "OtherPlan",
     "Section",
     "Task",
     "Responsibility",
@@ -108,6 +111,7 @@ OKG_PROPERTIES = (
     "attestedOn",
     "sha256",
     "sourceFile",
+    "inferredField",
     "textLength",
 )
 OKG_INDIVIDUALS = (

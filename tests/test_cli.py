@@ -86,7 +86,7 @@ def test_query_errors_name_the_problem(
     ],
     ids=["not-a-work-plan", "empty", "undecodable"],
 )
-def test_bad_source_fails_and_keeps_the_previous_store(
+def test_bad_source_fails_strict_and_keeps_the_previous_store(
     built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
     before = _generation(built)
@@ -95,13 +95,61 @@ def test_bad_source_fails_and_keeps_the_previous_store(
     bad = sources / "bad.txt"
     bad.write_bytes(content)
     capsys.readouterr()
-    assert main(["build", str(sources), "--store", str(built), "--quiet", "--reports", str(tmp_path / "r")]) == 2
+    args = ["build", str(sources), "--store", str(built), "--quiet", "--reports", str(tmp_path / "r"), "--strict"]
+    assert main(args) == 2
     err = capsys.readouterr().err
-    assert str(bad) in err and message in err
+    assert str(bad) in err and message in err and "--strict" in err
     assert _generation(built) == before
     out = _query_json(built, capsys, "tasks-by-leader", "--param", "leader=曹国永")
     results = out["results"]
     assert isinstance(results, dict) and len(results["bindings"]) == 8
+
+
+def test_folder_build_goes_past_unusable_files_and_lists_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(DATA, sources)
+    (sources / "notice.txt").write_text(NOT_A_PLAN, encoding="utf-8")
+    (sources / "empty.txt").write_bytes(b"")
+    (sources / "binary.txt").write_bytes(b"\xff\xfe\xfd\xfc\x80\x81" * 10)
+    store, reports = tmp_path / "store", str(tmp_path / "reports")
+    assert main(["build", str(sources), "--store", str(store), "--quiet", "--reports", reports]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 3 file(s)" in err and "98 tasks" in err
+    for name, reason in (("notice.txt", "no tasks found"), ("empty.txt", "empty"), ("binary.txt", "cannot decode")):
+        assert any(name in line and reason in line for line in err.splitlines()), (name, err)
+
+
+def test_single_file_without_tasks_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOT_A_PLAN, encoding="utf-8")
+    assert main(["build", str(notice), "--store", str(tmp_path / "store"), "--quiet"]) == 2
+    assert f"{notice}: no tasks found" in capsys.readouterr().err
+    assert not (tmp_path / "store" / "current").exists()
+
+
+def test_seeds_pass_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, reports = tmp_path / "store", str(tmp_path / "reports")
+    assert main(["build", str(DATA), "--strict", "--store", str(store), "--quiet", "--reports", reports]) == 0
+    err = capsys.readouterr().err
+    assert "inferred" not in err and "skipped" not in err
+
+
+UNTITLED = "各部门：\n现将有关任务分解如下。\n一、推进改革\n1．完善制度。（牵头单位：办公室）\n"
+
+
+def test_strict_fails_on_inferred_header_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "untitled-plan.txt"
+    plan.write_text(UNTITLED, encoding="utf-8")
+    store = tmp_path / "store"
+    args = ["build", str(plan), "--store", str(store), "--quiet", "--reports", str(tmp_path / "r")]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "the header states no title; inferred 'untitled-plan'" in err and "the header states no year" in err
+    assert main([*args, "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "header field(s) inferred (--strict)" in err and "states no issuer" in err
 
 
 def test_keep_going_skips_the_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

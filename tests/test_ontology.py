@@ -41,6 +41,7 @@ DATATYPE_PROPERTIES = frozenset(
         "attestedOn",
         "sha256",
         "sourceFile",
+        "inferredField",
         "textLength",
     }
 )

@@ -90,3 +90,79 @@ def test_government_bodies_are_organizations_named_with_their_city(tmp_path: Pat
     education = res.organizations["某市教育局"]
     assert education.government and "市教育局" in education.aliases
     assert not res.units, "a government plan names organizations, not units of the university"
+
+
+# --- bodies across issuers (each government's 市发改委 is its own; one issuer's documents share theirs) ---------
+
+
+def _gov_plan(issuer: str, year: int, *units: str, number: str = "") -> str:
+    lines = [f"{issuer}关于{year}年重点工作责任分解的通知"]
+    if number:
+        lines.append(number)
+    lines.append("一、稳定增长")
+    for i, unit in enumerate(units, start=1):
+        lines += [f"{i}．推进第{i}项工作。", f"牵头单位：{unit}。"]
+    return "\n".join(lines) + "\n"
+
+
+def _bodies(res: Resolution, file_stem: str) -> dict[str, str]:
+    """Name as written → IRI of the agent, for one document."""
+    ctx = next(c for c in res.documents if c.doc.source.name == f"{file_stem}.txt")
+    out: dict[str, str] = {}
+    for t in ctx.doc.tasks:
+        for r in t.responsibilities:
+            agent = res.agent(ctx.key, r.agent)
+            assert agent.iri is not None
+            out[r.agent.name] = agent.iri.value.removeprefix("https://w3id.org/orgkg/id/")
+    return out
+
+
+def test_the_same_level_name_in_two_cities_is_two_bodies(tmp_path: Path) -> None:
+    res = _resolve(
+        tmp_path, a=_gov_plan("滁州市人民政府", 2020, "市发改委"), b=_gov_plan("芜湖市人民政府", 2020, "市发改委")
+    )
+    assert _bodies(res, "a") == {"市发改委": "org/滁州市发改委"}
+    assert _bodies(res, "b") == {"市发改委": "org/芜湖市发改委"}
+    assert "市发改委" in res.organizations["滁州市发改委"].aliases  # analysts still find it by the name as written
+    assert "市发改委" in res.organizations["芜湖市发改委"].aliases
+
+
+def test_one_citys_documents_share_its_bodies(tmp_path: Path) -> None:
+    res = _resolve(
+        tmp_path, a=_gov_plan("滁州市人民政府", 2020, "市发改委"), b=_gov_plan("滁州市人民政府", 2021, "市发改委")
+    )
+    assert _bodies(res, "a") == _bodies(res, "b") == {"市发改委": "org/滁州市发改委"}
+    assert len([o for o in res.organizations.values() if o.name == "滁州市发改委"]) == 1
+
+
+def test_every_level_is_expanded_with_the_issuers_place(tmp_path: Path) -> None:
+    district = _gov_plan("咸宁市咸安区人民政府", 2023, "区发改局", "市生态环境局咸安分局", "城管局", "县财政局")
+    county = _gov_plan("海盐县人民政府办公室", 2022, "县财政局", "市场监管局")
+    res = _resolve(tmp_path, d=district, c=county)
+    assert _bodies(res, "d") == {
+        "区发改局": "org/咸安区发改局",
+        "市生态环境局咸安分局": "org/咸宁市生态环境局咸安分局",
+        "城管局": "org/咸安区城管局",  # no level prefix: the issuer's own body
+        "县财政局": "org/doc/咸宁市咸安区人民政府关于2023年重点工作责任分解的通知/县财政局",  # no 县 above 咸安区
+    }
+    assert _bodies(res, "c") == {"县财政局": "org/海盐县财政局", "市场监管局": "org/海盐县市场监管局"}
+    assert res.documents[0].organization.name in {"咸宁市咸安区人民政府", "海盐县人民政府"}
+
+
+def test_bodies_of_a_national_document_are_national(tmp_path: Path) -> None:
+    res = _resolve(tmp_path, n=_gov_plan("国务院", 2018, "人力资源社会保障部", number="国发〔2018〕38号"))
+    assert _bodies(res, "n") == {"人力资源社会保障部": "org/人力资源社会保障部"}
+    assert res.documents[0].organization.name == "国务院"
+
+
+def test_bodies_of_an_unnamed_place_stay_in_their_document(tmp_path: Path) -> None:
+    a = _gov_plan("县人民政府办公室", 2021, "县发改局", number="嘉政办发〔2021〕5号")
+    b = _gov_plan("县人民政府办公室", 2021, "县发改局", number="盐政办发〔2021〕9号")
+    res = _resolve(tmp_path, a=a, b=b)
+    assert _bodies(res, "a") == {"县发改局": "org/doc/嘉政办发-2021-5号/县发改局"}
+    assert _bodies(res, "b") == {"县发改局": "org/doc/盐政办发-2021-9号/县发改局"}
+    # the issuer itself (县人民政府, place unnamed) is kept to each document too
+    assert {c.organization.iri.value.removeprefix("https://w3id.org/orgkg/id/") for c in res.documents} == {
+        "org/doc/嘉政办发-2021-5号/县人民政府",
+        "org/doc/盐政办发-2021-9号/县人民政府",
+    }

@@ -1,4 +1,4 @@
-"""Source documents (work plans, implementation plans, strategic plans) and their tasks."""
+"""Source documents (work plans, implementation plans, strategic plans, divisions of tasks …) and their tasks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from api.lookup import SEP, Lookup, Paging, entity_iri, ref, split, task_row, to
 from api.models import Document, DocumentDetail, Page, Ref, Section, TaskRow
 from api.problems import ProblemError
 from api.routes.organizations import RDF
+from orgkg.map import KIND_CLASS
 
 router = APIRouter(tags=["lookup"])
+
+# The kinds of documents, as the mapping writes them (one class per DocumentKind).
+KINDS = ", ".join(f"<{c.value}>" for c in dict.fromkeys(KIND_CLASS.values()))
 
 DOCUMENTS = f"""
 SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?id) AS ?identifier) (SAMPLE(?iss) AS ?issued) (SAMPLE(?y) AS ?year)
@@ -26,7 +30,7 @@ WHERE {{
   OPTIONAL {{ ?doc okg:planYear ?y }}
   OPTIONAL {{
     ?doc a ?k .
-    FILTER(?k IN (okg:WorkPlan, okg:ImplementationPlan, okg:StrategicPlan))
+    FILTER(?k IN ({KINDS}))
     BIND(STRAFTER(STR(?k), "#") AS ?kind)
   }}
   OPTIONAL {{ ?doc okg:forOrganization ?o . OPTIONAL {{ ?o skos:prefLabel ?ol }} }}
