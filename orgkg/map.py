@@ -152,6 +152,7 @@ class _DocumentMapper:
                 add(sec, OKG.numberLabel, Literal(task.section.label))
                 add(sec, DCTERMS.title, zh(task.section.title))
                 add(sec, PROV.wasDerivedFrom, self.excerpt(task.section.span))
+            named: set[NamedNode] = set()
             for r in task.responsibilities:
                 agent = self.res.agent(ctx.key, r.agent)
                 node = iris.responsibility(ctx.key, task.sequence, r.role.value, _agent_key(agent))
@@ -160,6 +161,9 @@ class _DocumentMapper:
                 add(node, RDF_TYPE, OKG.Responsibility)
                 add(node, OKG.role, ROLE_INDIVIDUAL[r.role])
                 add(node, PROV.agent, agent_iri(agent))
+                if node not in named:  # one agent named twice in one task (two spellings): the first name
+                    named.add(node)
+                    add(node, OKG.agentName, zh(r.agent.name))
                 if r.scope:
                     add(node, OKG.scope, zh(r.scope))
                 add(node, PROV.wasDerivedFrom, self.excerpt(r.span))

@@ -94,6 +94,7 @@ OKG_PROPERTIES = (
     "qualifiedResponsibility",
     "role",
     "scope",
+    "agentName",
     "supervisedBy",
     "ledBy",
     "responsibleAgent",

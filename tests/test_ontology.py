@@ -35,6 +35,7 @@ DATATYPE_PROPERTIES = frozenset(
         "ordinal",
         "numberLabel",
         "text",
+        "agentName",
         "scope",
         "nameKey",
         "category",
