@@ -31,11 +31,12 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from orgkg.sandbox import SandboxError, deny_network
 from orgkg.sparql import QueryRejected, negotiate, offers, prepare
 from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreError
 
 Job = tuple[Any, ...]
-_PRELOAD = ["api.pool", "orgkg.stores.embedded", "orgkg.sparql", "rdflib.plugins.sparql.parser"]
+_PRELOAD = ["api.pool", "orgkg.stores.embedded", "orgkg.sparql", "orgkg.sandbox", "rdflib.plugins.sparql.parser"]
 
 
 class PoolError(Exception):
@@ -102,9 +103,14 @@ class WorkerPool:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not parent.poll(60) or parent.recv() != "ready":
+        try:
+            hello = parent.recv() if parent.poll(60) else None
+        except (EOFError, OSError):
+            hello = None
+        if hello != "ready":
             _stop(worker)
-            raise PoolError("a query worker did not start")
+            why = hello[1] if isinstance(hello, tuple) else "a query worker did not start"
+            raise PoolError(why)
         with self._lock:
             if self._closed:
                 _stop(worker)
@@ -235,9 +241,20 @@ def _unwrap(reply: tuple[Any, ...]) -> Any:
 
 # the worker side ---------------------------------------------------------------------------------------
 def serve(conn: Connection, store: Store) -> None:
-    """A worker's loop: answer jobs from ``conn`` until the server closes it."""
+    """A worker's loop: answer jobs from ``conn`` until the server closes it.
+
+    Before the first job, a worker of a store that needs no network is refused network sockets for good
+    (``orgkg.sandbox.deny_network``): SERVICE in a query would otherwise make pyoxigraph send a request. If
+    that cannot be done, the worker says why instead of "ready" and the pool does not start.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     _die_with_parent()
+    if not store.network:
+        try:
+            deny_network()
+        except SandboxError as exc:
+            conn.send(("failed", f"query workers cannot be started without network access: {exc}"))
+            return
     conn.send("ready")
     while True:
         try:

@@ -165,7 +165,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.sparql:
         if args.name or args.param:
             raise QueryError("give either a query NAME with --param, or --sparql, not both")
-        result = store.select(args.sparql)
+        result = store.select(_checked_select(args.sparql))
     else:
         if not args.name:
             raise QueryError("give a named query (see `orgkg queries`) or --sparql")
@@ -174,6 +174,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     out = format_result(result, args.format)
     print(out, end="" if out.endswith("\n") else "\n")
     return EXIT_OK
+
+
+def _checked_select(text: str) -> str:
+    """The text of a ``--sparql`` query to run: checked as a public query is (no update, no SERVICE), canonical.
+
+    The embedded store would evaluate SERVICE by fetching from the address named, and a SPARQL server given
+    by ``--endpoint`` would do the same on its side; the text sent is the one checked.
+    """
+    from orgkg.sparql import QueryRejected, prepare
+
+    try:
+        prepared = prepare(text)
+    except QueryRejected as exc:
+        raise QueryError(f"--sparql: {exc}") from None
+    if prepared.form != "SELECT":
+        raise QueryError(f"--sparql: a SELECT query is expected here, not {prepared.form}")
+    return prepared.text
 
 
 def cmd_queries(_args: argparse.Namespace) -> int:

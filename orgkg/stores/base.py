@@ -128,6 +128,10 @@ class SparqlAnswer:
 class Store(Protocol):
     """What every backend offers. Graph names are IRIs; quads carry their graph."""
 
+    #: Whether the backend itself talks over the network (a SPARQL server). When it does not, the processes
+    #: that run public queries on it are refused network sockets (``orgkg.sandbox``).
+    network: bool
+
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Run a SELECT query over the union of all named graphs, with variables pre-bound."""
         ...

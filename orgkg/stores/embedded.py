@@ -43,6 +43,8 @@ FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
 class EmbeddedStore:
     """A pyoxigraph store on disk under ``directory``; see the module docstring for the layout."""
 
+    network = False
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._store: OxStore | None = None

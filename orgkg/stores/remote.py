@@ -275,6 +275,7 @@ class RemoteStore:
     """A SPARQL 1.1 query endpoint (and update endpoint) behind the Store interface of ``orgkg.stores.base``."""
 
     PAGE = 10_000  # rows per request when reading whole graphs: Virtuoso's default ResultSetMaxRows
+    network = True
 
     def __init__(
         self,
