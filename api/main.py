@@ -62,13 +62,25 @@ ROUTERS = [
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     """The FastAPI application serving ``store`` (settings from the environment unless given)."""
     settings = settings or Settings()
-    pool = WorkerPool(store, size=settings.workers, timeout=settings.query_timeout)
+    lanes = {
+        name: WorkerPool(
+            store,
+            size=size,
+            timeout=settings.query_timeout,
+            memory=settings.worker_memory_bytes,
+            queue_limit=settings.queue_limit,
+            name=name,
+        )
+        for name, size in (("lookup", settings.lookup_workers), ("public", settings.workers))
+    }
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(pool.start)
+        for lane in lanes.values():
+            await run_in_threadpool(lane.start)
         yield
-        await run_in_threadpool(pool.close)
+        for lane in lanes.values():
+            await run_in_threadpool(lane.close)
 
     app = FastAPI(
         title="orgkg",
@@ -80,7 +92,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     set_store(app, store)
     app.state.settings = settings
-    app.state.pool = pool
+    app.state.pool = lanes["lookup"]  # lookups, named queries, pages, /health
+    app.state.public_pool = lanes["public"]  # /sparql: a flood there cannot take the other lane's workers
     app.state.answers = AnswerCache(store, settings.answer_cache_bytes)
     problems.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, upload_bytes=settings.max_upload_bytes)

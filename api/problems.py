@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.pool import PoolBusy, PoolError, QueryTimeout
+from api.pool import PoolBusy, PoolError, QueryTimeout, WorkerOutOfMemory
 from orgkg.queries import QueryError
 from orgkg.sparql import QueryRejected
 from orgkg.stores.base import NotAcceptable, QuerySyntaxError, StoreError
@@ -132,6 +132,8 @@ def install(app: FastAPI) -> None:
     async def _pool(request: Request, exc: PoolError) -> JSONResponse:
         if isinstance(exc, QueryTimeout):
             return problem_response(request, 503, "Query time limit exceeded", str(exc), "query-timeout")
+        if isinstance(exc, WorkerOutOfMemory):
+            return problem_response(request, 503, "Query memory limit exceeded", str(exc), "worker-out-of-memory")
         if isinstance(exc, PoolBusy):
             headers = {"Retry-After": "5"}
             return problem_response(request, 503, "All query workers are busy", str(exc), "busy", headers)

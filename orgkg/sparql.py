@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse_query_results, serialize
 
@@ -333,6 +333,73 @@ def serialize_solutions(
     out = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
     assert out is not None
     return out
+
+
+T = TypeVar("T")
+
+
+def capped(
+    items: Iterable[T], size: Callable[[T], int], row_limit: int | None, byte_limit: int | None
+) -> tuple[list[T], bool]:
+    """The first items up to ``row_limit`` of them and about ``byte_limit`` bytes (by ``size``); whether any were left.
+
+    Reads no further than it keeps (plus one), so a store's lazy results are never all held in memory.
+
+    >>> capped(iter("abcdef"), lambda c: 10, 4, 25)
+    (['a', 'b'], True)
+    """
+    kept: list[T] = []
+    total = 0
+    for item in items:
+        if row_limit is not None and len(kept) >= row_limit:
+            return kept, True
+        total += size(item)
+        if byte_limit is not None and total > byte_limit:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+def fitted(serialize: Callable[[list[T]], bytes], items: list[T], byte_limit: int | None) -> tuple[bytes, bool]:
+    """``serialize(items)`` cut down (whole rows) to at most ``byte_limit`` bytes; whether rows were cut."""
+    body = serialize(items)
+    cut = False
+    while byte_limit is not None and len(body) > byte_limit and items:
+        items = items[: min(len(items) - 1, int(len(items) * byte_limit / len(body) * 0.9))]
+        body, cut = serialize(items), True
+    return body, cut
+
+
+def term_size(term: Mapping[str, str]) -> int:
+    """About how many bytes a SPARQL JSON term takes in an answer (the sizes ``capped`` adds up)."""
+    return 24 + sum(len(v) for v in term.values())
+
+
+def row_size(row: Mapping[str, Mapping[str, str]]) -> int:
+    """About how many bytes a row of SPARQL JSON terms takes in an answer."""
+    return 4 + sum(len(k) + term_size(t) for k, t in row.items())
+
+
+def answer_solutions(
+    variables: Sequence[str],
+    rows: Iterable[Mapping[str, Mapping[str, str]]],
+    media_type: str,
+    row_limit: int | None,
+    byte_limit: int | None,
+) -> tuple[bytes, bool]:
+    """SELECT results serialized within both caps (rows and bytes); whether any were left out."""
+    kept, truncated = capped(rows, row_size, row_limit, byte_limit)
+    body, cut = fitted(lambda part: serialize_solutions(variables, part, media_type), kept, byte_limit)
+    return body, truncated or cut
+
+
+def answer_triples(
+    triples: Iterable[Triple], media_type: str, row_limit: int | None, byte_limit: int | None
+) -> tuple[bytes, bool]:
+    """CONSTRUCT / DESCRIBE results serialized within both caps; whether any were left out."""
+    kept, truncated = capped(triples, lambda t: len(str(t)) + 4, row_limit, byte_limit)
+    body, cut = fitted(lambda part: serialize_triples(part, media_type), kept, byte_limit)
+    return body, truncated or cut
 
 
 def serialize_boolean(value: bool, media_type: str) -> bytes:

@@ -51,9 +51,11 @@ class RecordingStore:
         self._record(query)
         return self.inner.select(query, bindings)
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         self._record(query)
-        return self.inner.sparql(query, accept, row_limit=row_limit)
+        return self.inner.sparql(query, accept, row_limit=row_limit, byte_limit=byte_limit)
 
     def quad_count(self) -> int:
         return self.inner.quad_count()

@@ -156,7 +156,9 @@ class Store(Protocol):
         """Release the backend."""
         ...
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run any read query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of the named graphs, serialized.
 
         The contract every backend keeps (the HTTP ``/sparql`` endpoint and content negotiation rely on it):
@@ -167,8 +169,9 @@ class Store(Protocol):
           chosen with ``orgkg.sparql.negotiate`` among ``orgkg.sparql.offers(form)`` for the query's form:
           SELECT → SPARQL JSON / XML / CSV / TSV, ASK → JSON / XML, CONSTRUCT and DESCRIBE → Turtle,
           N-Triples, JSON-LD, RDF/XML; nothing acceptable raises ``NotAcceptable``;
-        * at most ``row_limit`` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) are returned; when more
-          exist, ``truncated`` is True. Serialize with ``orgkg.sparql.serialize_*`` so every backend writes
+        * at most ``row_limit`` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) are returned, and at most
+          ``byte_limit`` bytes; when more exist, ``truncated`` is True (``orgkg.sparql.answer_solutions`` and
+          ``answer_triples`` apply both caps). Serialize with ``orgkg.sparql.serialize_*`` so every backend writes
           the same bytes for the same rows;
         * a query the backend cannot parse raises ``QuerySyntaxError`` with the parser's message; a backend
           that cannot be reached or read raises ``StoreError``.

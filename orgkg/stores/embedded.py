@@ -17,7 +17,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +107,9 @@ class EmbeddedStore:
         self._store = None
         self._generation = None
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract."""
         store = self._open()
         try:
@@ -118,32 +119,34 @@ class EmbeddedStore:
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
-            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+            raise self._failed(exc) from exc
         form: protocol.QueryForm = "SELECT" if isinstance(result, QuerySolutions) else "CONSTRUCT"
         if isinstance(result, QueryBoolean):
             form = "ASK"
         media_type = protocol.negotiate(accept, protocol.offers(form))
         if media_type is None:
             raise NotAcceptable(f"a {form} result is available as {', '.join(protocol.offers(form))}, not {accept!r}")
-        cap = None if row_limit is None else row_limit + 1
         try:
             if isinstance(result, QueryBoolean):
                 return SparqlAnswer(protocol.serialize_boolean(bool(result), media_type), media_type)
             if isinstance(result, QuerySolutions):
                 variables = [v.value for v in result.variables]
-                rows = [
+                rows = (
                     {name: term_to_json(term) for name in variables if (term := solution[name]) is not None}
-                    for solution in islice(result, cap)
-                ]
-                truncated = row_limit is not None and len(rows) > row_limit
-                body = protocol.serialize_solutions(variables, rows[:row_limit], media_type)
+                    for solution in result
+                )
+                body, truncated = protocol.answer_solutions(variables, rows, media_type, row_limit, byte_limit)
                 return SparqlAnswer(body, media_type, truncated)
             assert isinstance(result, QueryTriples)
-            triples = list(islice(result, cap))
-            truncated = row_limit is not None and len(triples) > row_limit
-            return SparqlAnswer(protocol.serialize_triples(triples[:row_limit], media_type), media_type, truncated)
+            body, truncated = protocol.answer_triples(result, media_type, row_limit, byte_limit)
+            return SparqlAnswer(body, media_type, truncated)
         except OSError as exc:  # evaluation is lazy: reading errors surface while iterating
-            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: OSError) -> StoreError:
+        """The error a query that failed while running reports: one line, never what a remote party sent."""
+        first = (str(exc).splitlines() or [""])[0][:200]
+        return StoreError(f"{self.directory}: the query failed while reading the store ({first})")
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the open database: a copy in another process reopens it read-only on first use."""

@@ -450,7 +450,9 @@ class RemoteStore:
         rows = tuple({k: _restore(t, separators) for k, t in row.items()} for row in result.bindings)
         return SelectResult(result.variables, rows)
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract.
 
         The server is asked for SPARQL JSON (SELECT, ASK) or Turtle (CONSTRUCT, DESCRIBE) and the answer is
@@ -468,8 +470,9 @@ class RemoteStore:
         self._check_dataset(query)
         if form == "SELECT":
             result = self.select(query)
-            truncated = row_limit is not None and len(result.bindings) > row_limit
-            body = protocol.serialize_solutions(result.variables, result.bindings[:row_limit], media_type)
+            body, truncated = protocol.answer_solutions(
+                result.variables, result.bindings, media_type, row_limit, byte_limit
+            )
             return SparqlAnswer(body, media_type, truncated)
         text = with_dataset(query, self._live())
         if form == "ASK":
@@ -486,8 +489,8 @@ class RemoteStore:
             triples = [t if isinstance(t, Triple) else t.triple for t in parse(body, format=fmt)]
         except SyntaxError as exc:
             raise self._garbage("query", f"malformed Turtle ({exc})", body) from None
-        truncated = row_limit is not None and len(triples) > row_limit
-        return SparqlAnswer(protocol.serialize_triples(triples[:row_limit], media_type), media_type, truncated)
+        body, truncated = protocol.answer_triples(triples, media_type, row_limit, byte_limit)
+        return SparqlAnswer(body, media_type, truncated)
 
     def _check_dataset(self, query: str) -> None:
         """A query from the public may name in FROM / FROM NAMED only graphs of this store: on a shared server
