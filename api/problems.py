@@ -35,12 +35,20 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raise to answer with a problem document."""
 
-    def __init__(self, status: int, title: str, detail: str | None = None, kind: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        kind: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.title = title
         self.detail = detail
         self.kind = kind
+        self.headers = headers
 
 
 def problem_response(
@@ -90,7 +98,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(request, exc.status, exc.title, exc.detail, exc.kind)
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.kind, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -176,12 +176,22 @@ def update(
     add: Sequence[Path] = (),
     remove: Sequence[str] = (),
     check: Validator | None = None,
+    wait: float | None = None,
 ) -> Change:
     """Add (or replace) and remove documents; one atomic store write of exactly the graphs that changed.
 
     ``check`` is given the new build and the graphs about to be written; returning False aborts the update
-    before anything is written (the validation gate of ``orgkg add``).
+    before anything is written (the validation gate of ``orgkg add``). The whole read-modify-write holds the
+    store's writer lock (``Store.writing``, at most ``wait`` seconds to get it), so a writer in another process
+    (``orgkg add``, ``POST /documents``) never works from the generation this one is replacing.
     """
+    with store.writing(wait):
+        return _update(store, cache, add=add, remove=remove, check=check)
+
+
+def _update(
+    store: Store, cache: Cache, *, add: Sequence[Path], remove: Sequence[str], check: Validator | None
+) -> Change:
     change = Change()
     clock = _Stages(change.seconds)
     stored = stored_documents(store)

@@ -3,7 +3,8 @@
 Protected by a bearer token from configuration (``ORGKG_WRITE_TOKEN``); with none configured the write
 endpoints answer 403. Uploads are size-limited and type-checked by content (PDF, DOCX, HTML, text); the
 document goes through the same ``orgkg.corpus.update`` as ``orgkg add``: extracted, validated, and written in
-one atomic store write — or refused, with the store untouched. One write at a time; readers are never blocked
+one atomic store write — or refused, with the store untouched. One write at a time, across processes (the
+store's writer lock, shared with ``orgkg add``; 503 "store busy" after ``ORGKG_WRITE_WAIT``); readers are never blocked
 (the embedded store swaps generations, and query workers move to the new one on their next query).
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,10 +32,10 @@ from orgkg.pipeline import BuildResult
 from orgkg.source import SourceError
 from orgkg.stores.base import Store
 from orgkg.stores.embedded import EmbeddedStore
+from orgkg.stores.lock import StoreBusy
 from orgkg.vocab import ID_NS
 
 router = APIRouter(tags=["documents (write)"])
-_WRITE_LOCK = threading.Lock()
 ACCEPTED = {PDF: ".pdf", DOCX: ".docx", HTML: ".html", TEXT: ".txt", MARKDOWN: ".md"}
 _SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -103,14 +103,15 @@ def _run(store: Store, settings: Settings, *, add: list[Path], remove: list[str]
         write_reports(report, settings.reports)
         return report.conforms
 
-    with _WRITE_LOCK:
-        try:
-            return update(store, _cache(store, settings), add=add, remove=remove, check=check)
-        except SourceError as exc:
-            raise ProblemError(422, "Unprocessable Content", str(exc), "unusable-document") from exc
-        except CorpusError as exc:
-            status = 422 if "SHACL" in str(exc) else 404 if str(exc).startswith("no document") else 409
-            raise ProblemError(status, "Document not written", str(exc), "not-written") from exc
+    try:
+        return update(store, _cache(store, settings), add=add, remove=remove, check=check)
+    except StoreBusy as exc:
+        raise ProblemError(503, "Store busy", str(exc), "store-busy", {"Retry-After": "10"}) from exc
+    except SourceError as exc:
+        raise ProblemError(422, "Unprocessable Content", str(exc), "unusable-document") from exc
+    except CorpusError as exc:
+        status = 422 if "SHACL" in str(exc) else 404 if str(exc).startswith("no document") else 409
+        raise ProblemError(status, "Document not written", str(exc), "not-written") from exc
 
 
 def _answer(change: Change, status: int) -> JSONResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -137,7 +138,16 @@ class Store(Protocol):
         ...
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
-        """Atomically replace the named graphs given (and, with drop_others, remove every other graph)."""
+        """Atomically replace the named graphs given (and, with drop_others, remove every other graph).
+
+        Holds the store's writer lock (``writing``) while it writes."""
+        ...
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the store's writer lock for a read-modify-write, shared by every process writing to the store.
+
+        Waits at most ``wait`` seconds (default ``ORGKG_WRITE_WAIT``, 60), then raises
+        ``orgkg.stores.lock.StoreBusy``; re-entrant in the thread holding it (see ``orgkg.stores.lock``)."""
         ...
 
     def graph_names(self) -> list[str]:

@@ -16,7 +16,9 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from orgkg.stores.base import (
     term_to_json,
     with_values,
 )
+from orgkg.stores.lock import WriterLock
 
 FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
 
@@ -48,6 +51,7 @@ class EmbeddedStore:
         self.directory = Path(directory)
         self._store: OxStore | None = None
         self._generation: Path | None = None
+        self._lock = WriterLock(self.directory / "write.lock", str(self.directory))
 
     # reading ---------------------------------------------------------------------------------------
     @property
@@ -150,17 +154,27 @@ class EmbeddedStore:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the open database: a copy in another process reopens it read-only on first use."""
-        return {"directory": self.directory, "_store": None, "_generation": None}
+        return {"directory": self.directory}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["directory"])  # type: ignore[misc]
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold ``DIR/write.lock`` (see ``Store.writing`` and ``orgkg.stores.lock``)."""
+        return self._lock.hold(wait)
 
     # writing ---------------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
         """Write a new generation with ``graphs`` replaced (all other graphs dropped with ``drop_others``)."""
+        with self.writing():
+            self._replace_graphs(graphs, drop_others=drop_others)
+
+    def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool) -> None:
         generations = self.directory / "generations"
         generations.mkdir(parents=True, exist_ok=True)
         number = 1 + max((int(p.name) for p in generations.iterdir() if p.name.isdigit()), default=0)
-        staging = generations / f"{number}.staging"
-        if staging.exists():
-            shutil.rmtree(staging)
+        # A folder of this writer's own: even a writer that does not take the lock never shares it.
+        staging = generations / f"{number}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         store: OxStore | None = None
         try:
             if self.exists() and not drop_others:
