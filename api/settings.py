@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         default=None, description="bearer token for POST/PUT/DELETE /documents; unset: write endpoints disabled"
     )
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest document upload")
+    convert_seconds: float = Field(default=30.0, gt=0, description="seconds reading one upload may take (422 past it)")
+    convert_memory_bytes: int = Field(
+        default=1024**3, ge=64 * 1024**2, description="address space of the process reading one upload (422 past it)"
+    )
     cache: Path | None = Field(
         default=None, description="source cache for document updates (default: STORE/cache of an embedded store)"
     )

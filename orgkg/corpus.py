@@ -15,7 +15,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,20 +177,29 @@ def update(
     remove: Sequence[str] = (),
     check: Validator | None = None,
     wait: float | None = None,
+    extracted: Mapping[Path, ExtractedDocument] | None = None,
 ) -> Change:
     """Add (or replace) and remove documents; one atomic store write of exactly the graphs that changed.
 
     ``check`` is given the new build and the graphs about to be written; returning False aborts the update
-    before anything is written (the validation gate of ``orgkg add``). The whole read-modify-write holds the
-    store's writer lock (``Store.writing``, at most ``wait`` seconds to get it), so a writer in another process
-    (``orgkg add``, ``POST /documents``) never works from the generation this one is replacing.
+    before anything is written (the validation gate of ``orgkg add``). ``extracted`` holds records already
+    read from files of ``add`` (the server reads uploads in a limited child process first). The whole
+    read-modify-write holds the store's writer lock (``Store.writing``, at most ``wait`` seconds to get it),
+    so a writer in another process (``orgkg add``, ``POST /documents``) never works from the generation this
+    one is replacing.
     """
     with store.writing(wait):
-        return _update(store, cache, add=add, remove=remove, check=check)
+        return _update(store, cache, add=add, remove=remove, check=check, extracted=extracted or {})
 
 
 def _update(
-    store: Store, cache: Cache, *, add: Sequence[Path], remove: Sequence[str], check: Validator | None
+    store: Store,
+    cache: Cache,
+    *,
+    add: Sequence[Path],
+    remove: Sequence[str],
+    check: Validator | None,
+    extracted: Mapping[Path, ExtractedDocument],
 ) -> Change:
     change = Change()
     clock = _Stages(change.seconds)
@@ -229,7 +238,7 @@ def _update(
             change.unchanged.append(path.name)
             continue
         cache.put_source(sha, raw, path)
-        doc = extract_document_from(read_source(path))
+        doc = extracted.get(path) or extract_document_from(read_source(path))
         cache.put_records(doc)
         key = document_key(doc)
         (change.replaced if key in corpus else change.added).append(path.name)
