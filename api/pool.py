@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.worker import Job, Limits, serve
 from orgkg.sparql import QueryRejected
-from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreError
+from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreDamaged, StoreError
 
 _PRELOAD = ["api.worker", "orgkg.stores.embedded", "orgkg.sparql", "orgkg.sandbox", "rdflib.plugins.sparql.parser"]
 
@@ -345,6 +345,8 @@ def unwrap(reply: tuple[Any, ...]) -> Any:
         raise QuerySyntaxError(reply[1])
     if status == "not-acceptable":
         raise NotAcceptable(reply[1])
+    if status == "damaged":
+        raise StoreDamaged(reply[1])
     if status == "store":
         raise StoreError(reply[1])
     raise RuntimeError(reply[1])

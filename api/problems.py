@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.pool import PoolBusy, PoolError, QueryTimeout, WorkerOutOfMemory
 from orgkg.queries import QueryError
 from orgkg.sparql import QueryRejected
-from orgkg.stores.base import NotAcceptable, QuerySyntaxError, StoreError
+from orgkg.stores.base import NotAcceptable, QuerySyntaxError, StoreDamaged, StoreError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/orgkg/problems/"
@@ -51,6 +52,18 @@ class ProblemError(Exception):
         self.headers = headers
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~%-])/(?:[^\s/'\"()<>,;]+/)+([^\s/'\"()<>,;]*)")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with absolute file paths cut to their last part: where the server keeps its files is nobody's business.
+
+    >>> hide_paths("/srv/x/store: damaged (in /srv/x/store/generations/1/000009.sst) at http://h:1/a/b")
+    'store: damaged (in 000009.sst) at http://h:1/a/b'
+    """
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), text)
+
+
 def problem_response(
     request: Request | None,
     status: int,
@@ -63,7 +76,7 @@ def problem_response(
     """A problem details response."""
     body: dict[str, Any] = {"type": PROBLEM_BASE + kind if kind else "about:blank", "title": title, "status": status}
     if detail:
-        body["detail"] = detail
+        body["detail"] = hide_paths(detail)
     if request is not None:
         body["instance"] = request.url.path
     if errors:
@@ -131,6 +144,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotAcceptable)
     async def _not_acceptable(request: Request, exc: NotAcceptable) -> JSONResponse:
         return problem_response(request, 406, "Not Acceptable", str(exc), "not-acceptable")
+
+    @app.exception_handler(StoreDamaged)
+    async def _damaged(request: Request, exc: StoreDamaged) -> JSONResponse:
+        return problem_response(request, 503, "The graph store is damaged", str(exc), "store-damaged")
 
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:

@@ -21,7 +21,7 @@ from typing import Any
 
 from orgkg.sandbox import SandboxError, deny_network, limit_memory
 from orgkg.sparql import QueryRejected, negotiate, offers, prepare
-from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreError
+from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreDamaged, StoreError
 
 Job = tuple[Any, ...]
 
@@ -67,6 +67,8 @@ def serve(conn: Connection, store: Store, limits: Limits) -> None:
             reply = ("syntax", str(exc))
         except NotAcceptable as exc:
             reply = ("not-acceptable", str(exc))
+        except StoreDamaged as exc:
+            reply = ("damaged", str(exc))
         except StoreError as exc:
             reply = ("store", str(exc))
         except ValueError as exc:  # e.g. a string pyoxigraph cannot take (lone surrogates)

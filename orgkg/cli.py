@@ -258,13 +258,37 @@ COMMANDS = {
 }
 
 
+ENV_MEMORY = "ORGKG_CLI_MEMORY_BYTES"
+
+
+def _bound_memory(command: str) -> int:
+    """Cap the address space of a reading command (a damaged store once made `orgkg query` grow to 23 GB)."""
+    if command not in ("query", "export") or not sys.platform.startswith("linux"):
+        return 0
+    from orgkg.sandbox import limit_memory
+
+    raw = os.environ.get(ENV_MEMORY) or str(8 * 1024**3)
+    if not raw.isdigit():
+        raise QueryError(f"{ENV_MEMORY}={raw!r}: expected a number of bytes (0: no limit)")
+    if int(raw):
+        limit_memory(int(raw))
+    return int(raw)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; exit 0 on success, 1 on violations, 2 on errors (with a message naming the culprit)."""
     args = _parser().parse_args(argv)
+    limit = 0
     try:
+        if argv is None:  # the command line, not a caller in this process (tests) whose memory it would cap
+            limit = _bound_memory(args.command)
         return COMMANDS[args.command](args)
     except (SourceError, QueryError, StoreError, ValueError) as exc:
         print(f"orgkg {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        where = f" (the limit is {limit // 2**20} MB: {ENV_MEMORY})" if limit else ""
+        print(f"orgkg {args.command}: out of memory{where}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -26,6 +26,10 @@ class StoreError(Exception):
     """The store cannot do what was asked; the message says what and where."""
 
 
+class StoreDamaged(StoreError):
+    """The store's files cannot be read (found corrupted); the message names the store and the way out."""
+
+
 class QuerySyntaxError(StoreError):
     """The query is not valid SPARQL; the message is the parser's."""
 

@@ -17,8 +17,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from orgkg.stores.base import (
     QuerySyntaxError,
     SelectResult,
     SparqlAnswer,
+    StoreDamaged,
     StoreError,
     Term,
     quads_fingerprint,
@@ -40,6 +41,11 @@ from orgkg.stores.base import (
 from orgkg.stores.lock import WriterLock
 
 FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error, at most 200 characters: enough to say what, never a remote party's answer."""
+    return (str(exc).splitlines() or [""])[0][:200]
 
 
 class EmbeddedStore:
@@ -67,43 +73,66 @@ class EmbeddedStore:
             raise StoreError(f"{self.directory}: no graph has been built here yet; run `orgkg build` first")
         target = self.current.resolve()
         if self._store is None or target != self._generation:
-            try:
+            with self._reading():
                 self._store = OxStore.read_only(str(target))
-            except OSError as exc:
-                raise StoreError(f"{target}: cannot open the store ({exc})") from exc
             self._generation = target
         return self._store
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Errors of the database as StoreError: a damaged one (RocksDB's "Corruption: …") says the way out."""
+        try:
+            yield
+        except RuntimeError as exc:
+            if "corrupt" not in str(exc).lower():
+                raise StoreError(f"{self.directory}: cannot read the store ({_first_line(exc)})") from None
+            raise StoreDamaged(
+                f"{self.directory}: the store is damaged and cannot be read ({_first_line(exc)}). Rebuild it from "
+                f"the sources: orgkg build SOURCES --store {self.directory} (a build writes a new generation and "
+                "never reads the damaged one), or restore the folder from a backup"
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"{self.directory}: the query failed while reading the store ({_first_line(exc)})"
+            ) from exc
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Run a SELECT over the union of the named graphs; ``bindings`` bind variables (see ``with_values``)."""
         store = self._open()
-        try:
-            solutions = store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from exc
-        if not isinstance(solutions, QuerySolutions):
-            raise StoreError("only SELECT queries are answered here")
-        variables = tuple(v.value for v in solutions.variables)
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in variables:
-                term = solution[name]
-                if term is not None:
-                    row[name] = term_to_json(term)
-            rows.append(row)
+        with self._reading():
+            try:
+                solutions = store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
+            except SyntaxError as exc:
+                raise StoreError(f"SPARQL syntax error: {exc}") from exc
+            if not isinstance(solutions, QuerySolutions):
+                raise StoreError("only SELECT queries are answered here")
+            variables = tuple(v.value for v in solutions.variables)
+            rows = []
+            for solution in solutions:
+                row = {}
+                for name in variables:
+                    term = solution[name]
+                    if term is not None:
+                        row[name] = term_to_json(term)
+                rows.append(row)
         return SelectResult(variables, tuple(rows))
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._open().named_graphs() if isinstance(g, NamedNode))
+        store = self._open()
+        with self._reading():
+            return sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
 
     def quad_count(self) -> int:
-        return len(self._open())
+        store = self._open()
+        with self._reading():
+            return len(store)
 
     def dump(self, fmt: str) -> bytes:
         if fmt not in FORMATS:
             raise StoreError(f"format {fmt!r} is not one of {sorted(FORMATS)}")
-        out = self._open().dump(format=FORMATS[fmt])
+        store = self._open()
+        with self._reading():
+            out = store.dump(format=FORMATS[fmt])
         assert out is not None
         return out
 
@@ -116,21 +145,20 @@ class EmbeddedStore:
     ) -> SparqlAnswer:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract."""
         store = self._open()
-        try:
-            # The union of all graphs is the default graph unless the query names its own dataset: pyoxigraph's
-            # union option would otherwise override FROM.
-            result = store.query(query, use_default_graph_as_union=not protocol.declares_dataset(query))
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
-            raise self._failed(exc) from exc
+        with self._reading():
+            try:
+                # The union of all graphs is the default graph unless the query names its own dataset:
+                # pyoxigraph's union option would otherwise override FROM.
+                result = store.query(query, use_default_graph_as_union=not protocol.declares_dataset(query))
+            except SyntaxError as exc:
+                raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         form: protocol.QueryForm = "SELECT" if isinstance(result, QuerySolutions) else "CONSTRUCT"
         if isinstance(result, QueryBoolean):
             form = "ASK"
         media_type = protocol.negotiate(accept, protocol.offers(form))
         if media_type is None:
             raise NotAcceptable(f"a {form} result is available as {', '.join(protocol.offers(form))}, not {accept!r}")
-        try:
+        with self._reading():  # evaluation is lazy: reading errors surface while iterating
             if isinstance(result, QueryBoolean):
                 return SparqlAnswer(protocol.serialize_boolean(bool(result), media_type), media_type)
             if isinstance(result, QuerySolutions):
@@ -144,13 +172,6 @@ class EmbeddedStore:
             assert isinstance(result, QueryTriples)
             body, truncated = protocol.answer_triples(result, media_type, row_limit, byte_limit)
             return SparqlAnswer(body, media_type, truncated)
-        except OSError as exc:  # evaluation is lazy: reading errors surface while iterating
-            raise self._failed(exc) from exc
-
-    def _failed(self, exc: OSError) -> StoreError:
-        """The error a query that failed while running reports: one line, never what a remote party sent."""
-        first = (str(exc).splitlines() or [""])[0][:200]
-        return StoreError(f"{self.directory}: the query failed while reading the store ({first})")
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the open database: a copy in another process reopens it read-only on first use."""
@@ -178,7 +199,8 @@ class EmbeddedStore:
         store: OxStore | None = None
         try:
             if self.exists() and not drop_others:
-                OxStore.read_only(str(self.current.resolve())).backup(str(staging))
+                with self._reading():
+                    OxStore.read_only(str(self.current.resolve())).backup(str(staging))
                 store = OxStore(str(staging))
                 for g in graphs:
                     store.remove_graph(g)
@@ -238,8 +260,9 @@ class EmbeddedStore:
         store = self._open()
         path, known = self._manifest()
         missing = [g for g in graphs if g.value not in known]
-        for g in missing:
-            known[g.value] = quads_fingerprint(store.quads_for_pattern(None, None, None, g))
+        with self._reading():
+            for g in missing:
+                known[g.value] = quads_fingerprint(store.quads_for_pattern(None, None, None, g))
         if missing:
             self._save_manifest(path, known)
         return {g.value: known[g.value] for g in graphs}
