@@ -153,7 +153,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_VIOLATIONS
     with store.writing():
         store.replace_graphs(result.graphs, drop_others=True)
-        fill_cache(Cache(cache_folder(args)), result.documents)
+        cache = Cache(cache_folder(args))
+        fill_cache(cache, result.documents)
+        cache.prune({doc.source.sha256 for doc in result.documents})
     summary_text = ", ".join(f"{v} {k}" for k, v in result.summary().items())
     print(f"built {_where(args)}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if result.skipped:
