@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import problems
 from api.cache import AnswerCache
 from api.deps import set_store
-from api.headers import SecurityHeaders
+from api.headers import HeadAsGet, SecurityHeaders
 from api.limits import RequestLimits
 from api.models import SparqlResults
 from api.pool import WorkerPool
@@ -98,6 +98,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.answers = AnswerCache(store, settings.answer_cache_bytes)
     problems.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so 413/414 answers carry the headers too
     if settings.cors_origins:
         app.add_middleware(

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.pool import PoolBusy, PoolError, QueryTimeout, WorkerOutOfMemory
 from orgkg.queries import QueryError
@@ -106,6 +107,19 @@ def _json_safe(errors: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (Starlette's 405 names only the first route's)."""
+    methods = {
+        method
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH")
+        for route in request.app.router.routes
+        if route.matches({**request.scope, "method": method})[0] == Match.FULL
+    }
+    if "GET" in methods:
+        methods.add("HEAD")  # api.headers.HeadAsGet
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Answer every error the app can raise with problem details."""
 
@@ -117,7 +131,11 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = _STATUS_TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-        return problem_response(request, exc.status_code, title, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            detail = f"{request.method} is not allowed here; use {headers['Allow']}"
+        return problem_response(request, exc.status_code, title, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -292,6 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" (the limit is {limit // 2**20} MB: {ENV_MEMORY})" if limit else ""
         print(f"orgkg {args.command}: out of memory{where}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`orgkg query … | head`): it has what it wanted. Point stdout at /dev/null so
+        # the interpreter's last flush does not fail again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

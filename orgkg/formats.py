@@ -38,6 +38,26 @@ TEXT = "text/plain"
 MARKDOWN = "text/markdown"
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+
+
+def bom_encoding(raw: bytes) -> str | None:
+    """The encoding a byte-order mark at the start names (UTF-32, UTF-16, UTF-8), or None.
+
+    A file saved as "Unicode" by Windows Notepad is UTF-16 with a BOM: full of NUL bytes, yet text.
+
+    >>> bom_encoding("一、".encode("utf-16")), bom_encoding(b"plain")
+    ('utf-16', None)
+    """
+    return next((encoding for bom, encoding in _BOMS if raw.startswith(bom)), None)
+
+
 def sniff(raw: bytes, suffix: str = "") -> str:
     """The media type by content (magic numbers), the file suffix only breaking ties for text.
 

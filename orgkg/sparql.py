@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -177,6 +179,7 @@ def expand_codepoints(text: str) -> str:
 
 
 _LINE_BREAK = re.compile(r"\r\n?")
+_STACK_LOCK = threading.Lock()  # threading.stack_size is process-wide: one caller at a time
 
 
 def canonical(query: str) -> str:
@@ -207,10 +210,63 @@ def prepare(query: str) -> PreparedQuery:
     ...
     orgkg.sparql.QueryRejected: this endpoint is read-only: SPARQL Update requests are refused
     """
+    text = canonical(query)
+    parsed = _on_a_deep_stack(lambda: _parse(text))
+    name = getattr(parsed[1], "name", "")
+    if name not in _FORMS:
+        raise QueryRejected("syntax", "not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if _has_service(parsed) or mentions_service(text):
+        raise QueryRejected(
+            "service",
+            "SERVICE (federated query) is refused: this server makes no outbound requests "
+            "(the letters SERVICE may appear in strings, comments and names, not in IRIs or as a keyword)",
+        )
+    return PreparedQuery(text, _FORMS[name])
+
+
+STACK_BYTES = 256 * 1024 * 1024
+RECURSION_LIMIT = 60_000
+T = TypeVar("T")
+
+
+def _on_a_deep_stack(work: Callable[[], T]) -> T:
+    """``work()`` in a thread with a 256 MB stack and a high recursion limit; its result, or the error it raised.
+
+    rdflib's grammar recurses once per triple of a group (``TriplesBlock`` → ``TriplesBlock``), so the default
+    limit of 1000 frames refused a CONSTRUCT with a 100-triple template as "nested too deeply". A thread of its
+    own gets a stack that deep recursion cannot overflow (address space only: the pages are used as needed).
+    """
+    box: list[Any] = [None, None]
+
+    def run() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+        try:
+            box[0] = work()
+        except Exception as exc:
+            box[1] = exc
+        finally:
+            sys.setrecursionlimit(limit)
+
+    with _STACK_LOCK:
+        size = threading.stack_size(STACK_BYTES)
+        try:
+            thread = threading.Thread(target=run, name="orgkg-sparql-parse")
+            thread.start()
+        finally:
+            threading.stack_size(size)
+    thread.join()
+    if box[1] is not None:
+        raise box[1]
+    result: T = box[0]
+    return result
+
+
+def _parse(text: str) -> Any:
+    """rdflib's parse tree of a query, or QueryRejected (syntax, update, too deep)."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
-    text = canonical(query)
     try:
         parsed = Query.parse_string(text, parse_all=True)
     except ParseBaseException as exc:
@@ -223,16 +279,7 @@ def prepare(query: str) -> PreparedQuery:
         raise QueryRejected("update", "this endpoint is read-only: SPARQL Update requests are refused") from None
     except RecursionError:
         raise QueryRejected("syntax", "SPARQL syntax error: the query is nested too deeply") from None
-    name = getattr(parsed[1], "name", "")
-    if name not in _FORMS:
-        raise QueryRejected("syntax", "not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    if _has_service(parsed) or mentions_service(text):
-        raise QueryRejected(
-            "service",
-            "SERVICE (federated query) is refused: this server makes no outbound requests "
-            "(the letters SERVICE may appear in strings, comments and names, not in IRIs or as a keyword)",
-        )
-    return PreparedQuery(text, _FORMS[name])
+    return parsed
 
 
 def _has_service(node: Any) -> bool:
@@ -333,9 +380,6 @@ def serialize_solutions(
     out = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
     assert out is not None
     return out
-
-
-T = TypeVar("T")
 
 
 def capped(

@@ -28,7 +28,7 @@ from api.problems import ProblemError, responses
 from api.settings import Settings
 from orgkg.checks import validate_dataset, write_reports
 from orgkg.corpus import Cache, Change, CorpusError, stored_documents, update
-from orgkg.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, FormatError, sniff
+from orgkg.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, FormatError, bom_encoding, sniff
 from orgkg.graphs import to_rdflib
 from orgkg.isolate import extract_isolated
 from orgkg.pipeline import BuildResult
@@ -90,7 +90,8 @@ def _checked_file(raw: bytes, filename: str, folder: Path) -> Path:
         media_type = sniff(raw, Path(name).suffix)
     except FormatError as exc:
         raise ProblemError(415, "Unsupported Media Type", f"{filename}: {exc}", "unsupported-media-type") from exc
-    if media_type not in ACCEPTED or (media_type in (TEXT, MARKDOWN) and b"\x00" in raw[:4096]):
+    binary = media_type in (TEXT, MARKDOWN) and b"\x00" in raw[:4096] and bom_encoding(raw) is None
+    if media_type not in ACCEPTED or binary:
         detail = f"{filename}: not a PDF, DOCX, HTML or text document"
         raise ProblemError(415, "Unsupported Media Type", detail, "unsupported-media-type")
     if not name.lower().endswith(ACCEPTED[media_type]) and media_type not in (TEXT, MARKDOWN):
