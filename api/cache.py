@@ -23,6 +23,18 @@ from orgkg.stores.base import SparqlAnswer, Store
 from orgkg.stores.embedded import EmbeddedStore
 
 
+def store_generation(store: Store) -> Hashable | None:
+    """The generation an embedded store serves now (see ``AnswerCache.generation``); None if it cannot be told."""
+    if not isinstance(store, EmbeddedStore):
+        return None
+    try:
+        target = os.readlink(store.current)
+        st = os.stat(store.current)
+    except OSError:  # no store built yet, or not a symlink
+        return None
+    return (target, st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 class AnswerCache:
     """At most ``max_bytes`` of serialized answers, keyed by store generation and question; 0 turns it off."""
 
@@ -41,14 +53,9 @@ class AnswerCache:
         The symlink's target names the generation; its directory's inode and modification time tell a store
         deleted and built again from scratch (numbered from 1 again) from the one it replaced.
         """
-        if self.max_bytes <= 0 or not isinstance(self.store, EmbeddedStore):
+        if self.max_bytes <= 0:
             return None
-        try:
-            target = os.readlink(self.store.current)
-            st = os.stat(self.store.current)
-        except OSError:  # no store built yet, or not a symlink: do not cache
-            return None
-        return (target, st.st_dev, st.st_ino, st.st_mtime_ns)
+        return store_generation(self.store)
 
     def get(self, key: Hashable) -> SparqlAnswer | None:
         """The answer kept under ``key``, or None."""

@@ -26,8 +26,13 @@ async def get_store(request: Request) -> Store:
 
 
 async def get_pool(request: Request) -> WorkerPool:
-    """The worker processes that run every query on the store."""
+    """The worker processes that run lookups, named queries and pages on the store."""
     return cast(WorkerPool, request.app.state.pool)
+
+
+async def get_public_pool(request: Request) -> WorkerPool:
+    """The worker processes that run public SPARQL (``/sparql``), a lane of their own."""
+    return cast(WorkerPool, request.app.state.public_pool)
 
 
 async def get_settings(request: Request) -> Settings:

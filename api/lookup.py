@@ -207,7 +207,9 @@ class Lookup:
         if media == JSON:
             response: Response = JSONResponse(model.model_dump(mode="json"), headers=headers)
         else:
-            answer = self.pool.run(("sparql", describe_query(roots), media, self.settings.row_limit, False))
+            answer = self.pool.run(
+                ("sparql", describe_query(roots), media, self.settings.row_limit, False, self.settings.max_answer_bytes)
+            )
             self.truncated = self.truncated or answer.truncated
             response = Response(answer.body, media_type=media, headers=headers)
         if self.truncated:

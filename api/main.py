@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import problems
 from api.cache import AnswerCache
 from api.deps import set_store
+from api.headers import HeadAsGet, SecurityHeaders
 from api.limits import RequestLimits
 from api.models import SparqlResults
 from api.pool import WorkerPool
@@ -62,13 +63,25 @@ ROUTERS = [
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     """The FastAPI application serving ``store`` (settings from the environment unless given)."""
     settings = settings or Settings()
-    pool = WorkerPool(store, size=settings.workers, timeout=settings.query_timeout)
+    lanes = {
+        name: WorkerPool(
+            store,
+            size=size,
+            timeout=settings.query_timeout,
+            memory=settings.worker_memory_bytes,
+            queue_limit=settings.queue_limit,
+            name=name,
+        )
+        for name, size in (("lookup", settings.lookup_workers), ("public", settings.workers))
+    }
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(pool.start)
+        for lane in lanes.values():
+            await run_in_threadpool(lane.start)
         yield
-        await run_in_threadpool(pool.close)
+        for lane in lanes.values():
+            await run_in_threadpool(lane.close)
 
     app = FastAPI(
         title="orgkg",
@@ -80,10 +93,13 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     set_store(app, store)
     app.state.settings = settings
-    app.state.pool = pool
+    app.state.pool = lanes["lookup"]  # lookups, named queries, pages, /health
+    app.state.public_pool = lanes["public"]  # /sparql: a flood there cannot take the other lane's workers
     app.state.answers = AnswerCache(store, settings.answer_cache_bytes)
     problems.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so 413/414 answers carry the headers too
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -208,6 +208,7 @@ class Health(BaseModel):
     quads: int
     graphs: int
     workers: int
+    lanes: dict[str, int] = Field(default_factory=dict, description="live workers per lane (lookup, public)")
 
 
 class SparqlHead(BaseModel):

@@ -3,15 +3,15 @@
 pyoxigraph cannot cancel a running query from Python, and a thread running one holds its CPU until the query
 ends (a cross product over the graph never does). Each worker is a process holding its own copy of the store
 (opened read-only on first use); a request takes an idle worker, sends it one job over a pipe and waits at
-most ``timeout`` seconds. A worker that overruns is killed and replaced in the background, so the query stops
-burning CPU and the other workers keep serving. Processes come from a ``forkserver`` (a clean, single-threaded
-parent with the query modules preloaded), never forked from the threaded server. ``run`` waits in the calling
-thread; ``arun`` (named queries, ``/sparql``) awaits the worker's pipe on the event loop instead.
+most ``timeout`` seconds. A worker that overruns, or dies (its memory limit: ``api.worker``), is replaced in
+the background, so the query stops burning CPU and the other workers keep serving. Processes come from a
+``forkserver`` (a clean, single-threaded parent with the query modules preloaded), never forked from the
+threaded server. ``run`` waits in the calling thread; ``arun`` awaits the worker's pipe on the event loop.
 
-Jobs are tuples, so they cross the pipe cheaply: ``("select", text)`` → ``SelectResult``, ``("selects",
-[text, …])`` → a list of them;
-``("sparql", text, accept, row_limit, check)`` → ``SparqlAnswer`` (with ``check``, the text comes from the
-public and goes through ``orgkg.sparql.prepare`` in the worker first); ``("stats",)`` → counts.
+A pool is one *lane*: the app keeps one for public SPARQL and one for everything else (lookups, named
+queries, pictures), so a flood of public queries can fill its own lane only. Requests waiting for a worker
+wait without a thread (``arun``) and at most ``queue_limit`` of them: the next is answered "busy" at once
+instead of piling up.
 """
 
 from __future__ import annotations
@@ -20,22 +20,20 @@ import asyncio
 import atexit
 import contextlib
 import multiprocessing
-import os
-import queue
 import signal
-import sys
 import threading
+from collections import deque
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from orgkg.sparql import QueryRejected, negotiate, offers, prepare
-from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreError
+from api.worker import Job, Limits, serve
+from orgkg.sparql import QueryRejected
+from orgkg.stores.base import NotAcceptable, QuerySyntaxError, Store, StoreDamaged, StoreError
 
-Job = tuple[Any, ...]
-_PRELOAD = ["api.pool", "orgkg.stores.embedded", "orgkg.sparql", "rdflib.plugins.sparql.parser"]
+_PRELOAD = ["api.worker", "orgkg.stores.embedded", "orgkg.sparql", "orgkg.sandbox", "rdflib.plugins.sparql.parser"]
 
 
 class PoolError(Exception):
@@ -47,7 +45,11 @@ class QueryTimeout(PoolError):
 
 
 class PoolBusy(PoolError):
-    """No worker became free within the time limit."""
+    """No worker became free within the time limit, or too many requests were already waiting."""
+
+
+class WorkerOutOfMemory(PoolError):
+    """The job needed more memory than a worker may have; its worker was stopped."""
 
 
 class _Worker:
@@ -56,14 +58,56 @@ class _Worker:
         self.conn = conn
 
 
+class _Waiter:
+    """A request waiting for a worker: handed one under the pool's lock, woken in its own thread or loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.worker: _Worker | None = None
+        self.gone = False
+        self._loop = loop
+        self._event = threading.Event()
+        self.future: asyncio.Future[None] | None = loop.create_future() if loop is not None else None
+
+    def give(self, worker: _Worker) -> bool:
+        """Hand ``worker`` over (called with the pool's lock held); False if the waiter has given up."""
+        if self.gone:
+            return False
+        self.worker = worker
+        if self._loop is None:
+            self._event.set()
+        else:
+            self._loop.call_soon_threadsafe(self._wake)
+        return True
+
+    def _wake(self) -> None:
+        if self.future is not None and not self.future.done():
+            self.future.set_result(None)
+
+    def wait(self, timeout: float) -> None:
+        self._event.wait(timeout)
+
+
 class WorkerPool:
     """A fixed number of worker processes answering jobs on ``store``, each job bounded by ``timeout`` seconds."""
 
-    def __init__(self, store: Store, *, size: int, timeout: float) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        size: int,
+        timeout: float,
+        memory: int = 0,
+        queue_limit: int | None = None,
+        name: str = "query",
+    ) -> None:
         self.store = store
         self.size = size
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.limits = Limits(memory=memory)
+        self.queue_limit = queue_limit
+        self.name = name
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[_Waiter] = deque()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -88,6 +132,7 @@ class WorkerPool:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
+            self._idle.clear()
         for w in workers:
             _stop(w)
 
@@ -98,19 +143,25 @@ class WorkerPool:
 
     def _add_worker(self) -> None:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=serve, args=(child, self.store), daemon=True, name="orgkg-query-worker")
+        process = self._ctx.Process(
+            target=serve, args=(child, self.store, self.limits), daemon=True, name=f"orgkg-{self.name}-worker"
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not parent.poll(60) or parent.recv() != "ready":
+        try:
+            hello = parent.recv() if parent.poll(60) else None
+        except (EOFError, OSError):
+            hello = None
+        if hello != "ready":
             _stop(worker)
-            raise PoolError("a query worker did not start")
+            raise PoolError(hello[1] if isinstance(hello, tuple) else "a query worker did not start")
         with self._lock:
             if self._closed:
                 _stop(worker)
                 return
             self._workers.add(worker)
-        self._idle.put(worker)
+        self._release(worker)
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
@@ -119,6 +170,70 @@ class WorkerPool:
         _stop(worker)
         if not closed:
             threading.Thread(target=self._add_worker, name="orgkg-worker-spawn", daemon=True).start()
+
+    # idle workers and waiters ------------------------------------------------------------------------
+    def _release(self, worker: _Worker) -> None:
+        """Give ``worker`` to the longest-waiting request, or keep it idle."""
+        with self._lock:
+            if self._closed:
+                return
+            while self._waiters:
+                if self._waiters.popleft().give(worker):
+                    return
+            self._idle.append(worker)
+
+    def _enqueue(self, loop: asyncio.AbstractEventLoop | None) -> _Worker | _Waiter:
+        """An idle worker at once, or a place in the queue (PoolBusy when the queue is full)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            if self.queue_limit is not None and len(self._waiters) >= self.queue_limit:
+                raise PoolBusy(
+                    f"every {self.name} worker is busy and {len(self._waiters)} requests are waiting; try again later"
+                )
+            waiter = _Waiter(loop)
+            self._waiters.append(waiter)
+            return waiter
+
+    def _give_up(self, waiter: _Waiter) -> _Worker | None:
+        """Leave the queue; the worker handed over meanwhile, if any."""
+        with self._lock:
+            waiter.gone = True
+            with contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
+            return waiter.worker
+
+    def _busy(self) -> PoolBusy:
+        return PoolBusy(f"every {self.name} worker stayed busy for {self.timeout:g} s; try again later")
+
+    def _take(self) -> _Worker:
+        """An idle worker, waiting in this thread at most the time limit for one."""
+        got = self._enqueue(None)
+        if isinstance(got, _Worker):
+            return got
+        got.wait(self.timeout)
+        worker = self._give_up(got)
+        if worker is None:
+            raise self._busy()
+        return worker
+
+    async def _atake(self) -> _Worker:
+        """An idle worker, awaited on the event loop (no thread) at most the time limit."""
+        got = self._enqueue(asyncio.get_running_loop())
+        if isinstance(got, _Worker):
+            return got
+        assert got.future is not None
+        try:
+            await asyncio.wait({got.future}, timeout=self.timeout)
+        except BaseException:  # the request was cancelled: a worker handed over meanwhile goes back
+            handed = self._give_up(got)
+            if handed is not None:
+                self._release(handed)
+            raise
+        worker = self._give_up(got)
+        if worker is None:
+            raise self._busy()
+        return worker
 
     # running ---------------------------------------------------------------------------------------
     def run(self, job: Job) -> Any:
@@ -137,26 +252,24 @@ class WorkerPool:
         except (EOFError, OSError):
             reply = None
         finally:
-            if reply is None:
+            if reply is None or reply[0] == "memory":
                 self._replace(worker)
             else:
-                self._idle.put(worker)
+                self._release(worker)
         return self._answer(worker, reply)
 
     async def arun(self, job: Job) -> Any:
         """``run`` for the event loop: the same answer, errors, time limit and killing, without holding a thread.
 
-        The reply is awaited on the worker's pipe (``loop.add_reader``), so a request costs no thread hop: under
-        load, thread-pool threads and the event loop contend for the GIL, which cost more than the queries
-        (bench/serve.py). Only when every worker is busy does the wait for one go to a thread. A call cancelled
-        while its worker runs the job stops that worker (its reply would otherwise reach the next job).
+        The reply is awaited on the worker's pipe (``loop.add_reader``), and so is a free worker, so a request
+        costs no thread: under load, thread-pool threads and the event loop contend for the GIL, which cost
+        more than the queries (bench/serve.py), and waiting requests holding threads would starve the routes
+        that need one. A call cancelled while its worker runs the job stops that worker (its reply would
+        otherwise reach the next job).
         """
         if not self._started:
             await run_in_threadpool(self.start)
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            worker = await run_in_threadpool(self._take)
+        worker = await self._atake()
         reply: tuple[Any, ...] | None = None
         try:
             worker.conn.send(job)
@@ -167,10 +280,10 @@ class WorkerPool:
         except BaseException:  # cancelled while the worker runs the job: it cannot be trusted again
             threading.Thread(target=self._replace, args=(worker,), name="orgkg-worker-stop", daemon=True).start()
             raise
-        if reply is None:
+        if reply is None or reply[0] == "memory":
             await run_in_threadpool(self._replace, worker)
         else:
-            self._idle.put(worker)
+            self._release(worker)
         return self._answer(worker, reply)
 
     async def _readable(self, conn: Connection) -> bool:
@@ -191,23 +304,26 @@ class WorkerPool:
             loop.remove_reader(fd)
             timer.cancel()
 
-    def _take(self) -> _Worker:
-        """An idle worker, waiting at most the time limit for one."""
-        try:
-            return self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
-
     def _answer(self, worker: _Worker, reply: tuple[Any, ...] | None) -> Any:
         """The job's result from ``reply``; no reply: the worker died or overran (it has been stopped)."""
+        memory = f"{self.limits.memory // 2**20} MB" if self.limits.memory else "its"
+        out_of_memory = WorkerOutOfMemory(
+            f"the query needed more than the {memory} memory a query worker may use and was stopped; "
+            "narrow it (more specific patterns, LIMIT, no ORDER BY over large results) and try again"
+        )
         if reply is None:
-            if not worker.process.is_alive() and worker.process.exitcode not in (None, -signal.SIGKILL):
-                raise PoolError(f"the query worker ended unexpectedly (exit code {worker.process.exitcode})")
+            code = worker.process.exitcode
+            if not worker.process.is_alive() and code not in (None, -signal.SIGKILL):
+                if self.limits.memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+                    raise out_of_memory  # Rust aborts when an allocation fails under RLIMIT_AS
+                raise PoolError(f"the query worker ended unexpectedly (exit code {code})")
             raise QueryTimeout(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                 "narrow it (more specific patterns, LIMIT) and try again"
             )
-        return _unwrap(reply)
+        if reply[0] == "memory":
+            raise out_of_memory
+        return unwrap(reply)
 
 
 def _stop(worker: _Worker) -> None:
@@ -218,7 +334,8 @@ def _stop(worker: _Worker) -> None:
     worker.process.join(timeout=5)
 
 
-def _unwrap(reply: tuple[Any, ...]) -> Any:
+def unwrap(reply: tuple[Any, ...]) -> Any:
+    """The result a worker's reply carries, or the error it reports raised again."""
     status = reply[0]
     if status == "ok":
         return reply[1]
@@ -228,74 +345,8 @@ def _unwrap(reply: tuple[Any, ...]) -> Any:
         raise QuerySyntaxError(reply[1])
     if status == "not-acceptable":
         raise NotAcceptable(reply[1])
+    if status == "damaged":
+        raise StoreDamaged(reply[1])
     if status == "store":
         raise StoreError(reply[1])
     raise RuntimeError(reply[1])
-
-
-# the worker side ---------------------------------------------------------------------------------------
-def serve(conn: Connection, store: Store) -> None:
-    """A worker's loop: answer jobs from ``conn`` until the server closes it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
-    _die_with_parent()
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply: tuple[Any, ...] = ("ok", execute(store, job))
-        except QueryRejected as exc:
-            reply = ("rejected", exc.reason, str(exc))
-        except QuerySyntaxError as exc:
-            reply = ("syntax", str(exc))
-        except NotAcceptable as exc:
-            reply = ("not-acceptable", str(exc))
-        except StoreError as exc:
-            reply = ("store", str(exc))
-        except ValueError as exc:  # e.g. a string pyoxigraph cannot take (lone surrogates)
-            reply = ("rejected", "syntax", f"the query cannot be read: {exc}")
-        except Exception as exc:
-            reply = ("internal", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except (EOFError, OSError):
-            return
-
-
-def execute(store: Store, job: Job) -> Any:
-    """Run one job on ``store`` (in the worker; also usable in-process)."""
-    kind = job[0]
-    if kind == "select":
-        return store.select(job[1])
-    if kind == "selects":
-        return [store.select(text) for text in job[1]]
-    if kind == "sparql":
-        _, text, accept, row_limit, check = job
-        if check:
-            prepared = prepare(text)
-            media_type = negotiate(accept, offers(prepared.form))
-            if media_type is None:
-                raise NotAcceptable(
-                    f"a {prepared.form} result is available as {', '.join(offers(prepared.form))}; "
-                    f"the request accepts {accept!r}"
-                )
-            text, accept = prepared.text, media_type
-        return store.sparql(text, accept, row_limit=row_limit)
-    if kind == "stats":
-        return {"quads": store.quad_count(), "graphs": len(store.graph_names())}
-    raise ValueError(f"unknown job {kind!r}")
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker if its parent (the forkserver, which ends with the server) goes away."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
-            os._exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,11 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from api.pool import PoolBusy, PoolError, QueryTimeout
+from api.pool import PoolBusy, PoolError, QueryTimeout, WorkerOutOfMemory
 from orgkg.queries import QueryError
 from orgkg.sparql import QueryRejected
-from orgkg.stores.base import NotAcceptable, QuerySyntaxError, StoreError
+from orgkg.stores.base import NotAcceptable, QuerySyntaxError, StoreDamaged, StoreError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/orgkg/problems/"
@@ -35,12 +37,32 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raise to answer with a problem document."""
 
-    def __init__(self, status: int, title: str, detail: str | None = None, kind: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        kind: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.title = title
         self.detail = detail
         self.kind = kind
+        self.headers = headers
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~%-])/(?:[^\s/'\"()<>,;]+/)+([^\s/'\"()<>,;]*)")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with absolute file paths cut to their last part: where the server keeps its files is nobody's business.
+
+    >>> hide_paths("/srv/x/store: damaged (in /srv/x/store/generations/1/000009.sst) at http://h:1/a/b")
+    'store: damaged (in 000009.sst) at http://h:1/a/b'
+    """
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), text)
 
 
 def problem_response(
@@ -55,7 +77,7 @@ def problem_response(
     """A problem details response."""
     body: dict[str, Any] = {"type": PROBLEM_BASE + kind if kind else "about:blank", "title": title, "status": status}
     if detail:
-        body["detail"] = detail
+        body["detail"] = hide_paths(detail)
     if request is not None:
         body["instance"] = request.url.path
     if errors:
@@ -85,18 +107,35 @@ def _json_safe(errors: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (Starlette's 405 names only the first route's)."""
+    methods = {
+        method
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH")
+        for route in request.app.router.routes
+        if route.matches({**request.scope, "method": method})[0] == Match.FULL
+    }
+    if "GET" in methods:
+        methods.add("HEAD")  # api.headers.HeadAsGet
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Answer every error the app can raise with problem details."""
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(request, exc.status, exc.title, exc.detail, exc.kind)
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.kind, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = _STATUS_TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-        return problem_response(request, exc.status_code, title, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            detail = f"{request.method} is not allowed here; use {headers['Allow']}"
+        return problem_response(request, exc.status_code, title, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -124,6 +163,10 @@ def install(app: FastAPI) -> None:
     async def _not_acceptable(request: Request, exc: NotAcceptable) -> JSONResponse:
         return problem_response(request, 406, "Not Acceptable", str(exc), "not-acceptable")
 
+    @app.exception_handler(StoreDamaged)
+    async def _damaged(request: Request, exc: StoreDamaged) -> JSONResponse:
+        return problem_response(request, 503, "The graph store is damaged", str(exc), "store-damaged")
+
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
         return problem_response(request, 503, "The graph store is unavailable", str(exc), "store-unavailable")
@@ -132,6 +175,8 @@ def install(app: FastAPI) -> None:
     async def _pool(request: Request, exc: PoolError) -> JSONResponse:
         if isinstance(exc, QueryTimeout):
             return problem_response(request, 503, "Query time limit exceeded", str(exc), "query-timeout")
+        if isinstance(exc, WorkerOutOfMemory):
+            return problem_response(request, 503, "Query memory limit exceeded", str(exc), "worker-out-of-memory")
         if isinstance(exc, PoolBusy):
             headers = {"Retry-After": "5"}
             return problem_response(request, 503, "All query workers are busy", str(exc), "busy", headers)

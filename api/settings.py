@@ -18,7 +18,21 @@ class Settings(BaseSettings):
 
     query_timeout: float = Field(default=5.0, gt=0, description="seconds a query may run before its worker is stopped")
     row_limit: int = Field(default=10_000, ge=1, description="most rows (or triples) one answer carries")
-    workers: int = Field(default=2, ge=1, le=64, description="query worker processes")
+    workers: int = Field(default=2, ge=1, le=64, description="worker processes for public SPARQL (/sparql)")
+    lookup_workers: int = Field(
+        default=1, ge=1, le=64, description="worker processes for everything else: lookups, named queries, pages"
+    )
+    queue_limit: int = Field(
+        default=8, ge=0, description="requests that may wait for a busy lane's worker; more are answered 503 at once"
+    )
+    worker_memory_bytes: int = Field(
+        default=2 * 1024**3,
+        ge=0,
+        description="address space of one query worker (RLIMIT_AS); a query needing more gets a 503; 0: no limit",
+    )
+    max_answer_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="most bytes one SPARQL answer carries (beside the row limit)"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated; empty: CORS off"
     )
@@ -34,6 +48,10 @@ class Settings(BaseSettings):
         default=None, description="bearer token for POST/PUT/DELETE /documents; unset: write endpoints disabled"
     )
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest document upload")
+    convert_seconds: float = Field(default=30.0, gt=0, description="seconds reading one upload may take (422 past it)")
+    convert_memory_bytes: int = Field(
+        default=1024**3, ge=64 * 1024**2, description="address space of the process reading one upload (422 past it)"
+    )
     cache: Path | None = Field(
         default=None, description="source cache for document updates (default: STORE/cache of an embedded store)"
     )

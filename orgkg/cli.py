@@ -163,8 +163,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_VIOLATIONS
-    store.replace_graphs(result.graphs, drop_others=True)
-    fill_cache(Cache(cache_folder(args)), result.documents)
+    with store.writing():
+        store.replace_graphs(result.graphs, drop_others=True)
+        cache = Cache(cache_folder(args))
+        fill_cache(cache, result.documents)
+        cache.prune({doc.source.sha256 for doc in result.documents})
     summary_text = ", ".join(f"{v} {k}" for k, v in result.summary().items())
     print(f"built {_where(args)}: {summary_text} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if result.warnings:
@@ -179,7 +182,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.sparql:
         if args.name or args.param:
             raise QueryError("give either a query NAME with --param, or --sparql, not both")
-        result = store.select(args.sparql)
+        result = store.select(_checked_select(args.sparql))
     else:
         if not args.name:
             raise QueryError("give a named query (see `orgkg queries`) or --sparql")
@@ -188,6 +191,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     out = format_result(result, args.format)
     print(out, end="" if out.endswith("\n") else "\n")
     return EXIT_OK
+
+
+def _checked_select(text: str) -> str:
+    """The text of a ``--sparql`` query to run: checked as a public query is (no update, no SERVICE), canonical.
+
+    The embedded store would evaluate SERVICE by fetching from the address named, and a SPARQL server given
+    by ``--endpoint`` would do the same on its side; the text sent is the one checked.
+    """
+    from orgkg.sparql import QueryRejected, prepare
+
+    try:
+        prepared = prepare(text)
+    except QueryRejected as exc:
+        raise QueryError(f"--sparql: {exc}") from None
+    if prepared.form != "SELECT":
+        raise QueryError(f"--sparql: a SELECT query is expected here, not {prepared.form}")
+    return prepared.text
 
 
 def cmd_queries(_args: argparse.Namespace) -> int:
@@ -254,14 +274,44 @@ COMMANDS = {
 }
 
 
+ENV_MEMORY = "ORGKG_CLI_MEMORY_BYTES"
+
+
+def _bound_memory(command: str) -> int:
+    """Cap the address space of a reading command (a damaged store once made `orgkg query` grow to 23 GB)."""
+    if command not in ("query", "export") or not sys.platform.startswith("linux"):
+        return 0
+    from orgkg.sandbox import limit_memory
+
+    raw = os.environ.get(ENV_MEMORY) or str(8 * 1024**3)
+    if not raw.isdigit():
+        raise QueryError(f"{ENV_MEMORY}={raw!r}: expected a number of bytes (0: no limit)")
+    if int(raw):
+        limit_memory(int(raw))
+    return int(raw)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; exit 0 on success, 1 on violations, 2 on errors (with a message naming the culprit)."""
     args = _parser().parse_args(argv)
+    limit = 0
     try:
+        if argv is None:  # the command line, not a caller in this process (tests) whose memory it would cap
+            limit = _bound_memory(args.command)
         return COMMANDS[args.command](args)
     except (SourceError, QueryError, StoreError, ValueError) as exc:
         print(f"orgkg {args.command}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except MemoryError:
+        where = f" (the limit is {limit // 2**20} MB: {ENV_MEMORY})" if limit else ""
+        print(f"orgkg {args.command}: out of memory{where}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`orgkg query … | head`): it has what it wanted. Point stdout at /dev/null so
+        # the interpreter's last flush does not fail again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +65,9 @@ class Change:
 class Cache:
     """Content-addressed: ``<sha256>.src`` (the bytes as received) and ``<sha256>.<version>.pickle`` (records).
 
+    Holds what the store holds, nothing more: a document enters once it is written to the store, and leaves
+    when the store no longer holds it (``prune``).
+
     Only orgkg writes these files (pickle is not read from anywhere else); a missing or unreadable record
     is re-extracted from the bytes.
     """
@@ -105,6 +108,22 @@ class Cache:
 
     def _records(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.{CACHE_VERSION}.pickle"
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete every entry whose hash is not in ``keep`` (and temporary files left by a crash); how many files.
+
+        Called by the store's writer, under its lock, with the hashes of the documents the store now holds:
+        replaced, removed and rejected documents take no room. The cache belongs to one store.
+        """
+        if not self.folder.is_dir():
+            return 0
+        removed = 0
+        for entry in self.folder.iterdir():
+            sha = entry.name.split(".", 1)[0]
+            if entry.is_file() and (entry.name.startswith(".tmp-") or sha not in keep):
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
 
 def read_source_named(path: Path, name: str) -> SourceText:
@@ -176,12 +195,31 @@ def update(
     add: Sequence[Path] = (),
     remove: Sequence[str] = (),
     check: Validator | None = None,
+    wait: float | None = None,
+    extracted: Mapping[Path, ExtractedDocument] | None = None,
 ) -> Change:
     """Add (or replace) and remove documents; one atomic store write of exactly the graphs that changed.
 
     ``check`` is given the new build and the graphs about to be written; returning False aborts the update
-    before anything is written (the validation gate of ``orgkg add``).
+    before anything is written (the validation gate of ``orgkg add``). ``extracted`` holds records already
+    read from files of ``add`` (the server reads uploads in a limited child process first). The whole
+    read-modify-write holds the store's writer lock (``Store.writing``, at most ``wait`` seconds to get it),
+    so a writer in another process (``orgkg add``, ``POST /documents``) never works from the generation this
+    one is replacing.
     """
+    with store.writing(wait):
+        return _update(store, cache, add=add, remove=remove, check=check, extracted=extracted or {})
+
+
+def _update(
+    store: Store,
+    cache: Cache,
+    *,
+    add: Sequence[Path],
+    remove: Sequence[str],
+    check: Validator | None,
+    extracted: Mapping[Path, ExtractedDocument],
+) -> Change:
     change = Change()
     clock = _Stages(change.seconds)
     stored = stored_documents(store)
@@ -203,6 +241,7 @@ def update(
         key = next(k for k, doc in corpus.items() if doc.source.sha256 == target.sha256)
         del corpus[key]
         change.removed.append(target.source_file)
+    pending: list[tuple[bytes, Path, ExtractedDocument]] = []  # cached only once the store holds them
     for path in add:
         try:
             raw = path.read_bytes()
@@ -218,9 +257,8 @@ def update(
                     corpus[document_key(kept)] = kept
             change.unchanged.append(path.name)
             continue
-        cache.put_source(sha, raw, path)
-        doc = extract_document_from(read_source(path))
-        cache.put_records(doc)
+        doc = extracted.get(path) or extract_document_from(read_source(path))
+        pending.append((raw, path, doc))
         key = document_key(doc)
         (change.replaced if key in corpus else change.added).append(path.name)
         corpus[key] = doc
@@ -247,7 +285,15 @@ def update(
     if check is not None and not check(result, set(writes)):
         raise CorpusError("the updated graph has SHACL violations; nothing was written (see the report)")
     clock.lap("check")
-    store.replace_graphs(writes)
+    for raw, path, doc in pending:
+        cache.put_source(doc.source.sha256, raw, path)
+        cache.put_records(doc)
+    try:
+        store.replace_graphs(writes)
+    except BaseException:
+        cache.prune({d.sha256 for d in stored})  # the store still holds the old documents only
+        raise
+    cache.prune({doc.source.sha256 for doc in corpus.values()})  # replaced and removed documents go
     record = getattr(store, "record_fingerprints", None)
     if callable(record):  # what was just written (and what it left alone) is known: no need to hash it again
         record({g.value: fp for g, fp in new.items() if g.value not in gone})

@@ -38,6 +38,26 @@ TEXT = "text/plain"
 MARKDOWN = "text/markdown"
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+
+
+def bom_encoding(raw: bytes) -> str | None:
+    """The encoding a byte-order mark at the start names (UTF-32, UTF-16, UTF-8), or None.
+
+    A file saved as "Unicode" by Windows Notepad is UTF-16 with a BOM: full of NUL bytes, yet text.
+
+    >>> bom_encoding("一、".encode("utf-16")), bom_encoding(b"plain")
+    ('utf-16', None)
+    """
+    return next((encoding for bom, encoding in _BOMS if raw.startswith(bom)), None)
+
+
 def sniff(raw: bytes, suffix: str = "") -> str:
     """The media type by content (magic numbers), the file suffix only breaking ties for text.
 
@@ -89,6 +109,10 @@ def _pdf_text(raw: bytes) -> str:
         text = extract_text(io.BytesIO(raw))
     except PDFSyntaxError as exc:
         raise FormatError(f"not a readable PDF ({exc})") from exc
+    except (FormatError, MemoryError):
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on malformed files (PSEOF, KeyError, TypeError …)
+        raise FormatError(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})") from None
     text = text.replace("\x0c", "\n")
     if not text.strip():
         raise FormatError(
@@ -101,16 +125,57 @@ def _pdf_text(raw: bytes) -> str:
 # --- DOCX -----------------------------------------------------------------------------------------------------
 
 
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DOCX_PARTS = ("[Content_Types].xml", "word/document.xml")
+
+
+def _check_docx(raw: bytes) -> None:
+    """Refuse a DOCX that is not one, or that would blow up when read, with a FormatError saying which.
+
+    The sizes an archive declares are not trusted (a ZIP can claim 10 bytes for a part of gigabytes): every
+    part is inflated, only counted, against the limits. An XML part with a DTD is refused: Word never writes
+    one, and entities defined there are how a few kilobytes expand to gigabytes ("billion laughs").
+
+    >>> _check_docx(b"PK\x03\x04 not really")
+    Traceback (most recent call last):
+    ...
+    orgkg.formats.FormatError: not a readable Word document (a damaged ZIP archive: File is not a zip file)
+    """
+    limit = min(MAX_DOCX_UNCOMPRESSED, MAX_DOCX_RATIO * max(len(raw), 1))
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            names = set(z.namelist())
+            missing = [n for n in _DOCX_PARTS if n not in names]
+            if missing:
+                raise FormatError(f"not a Word document: the archive has no {' and no '.join(missing)}")
+            total = 0
+            for info in z.infolist():
+                with z.open(info) as part:
+                    head = b""
+                    while chunk := part.read(1 << 20):
+                        if len(head) < 4096:
+                            head += chunk[:4096]
+                        total += len(chunk)
+                        if total > limit:
+                            raise FormatError(
+                                f"the archive unpacks to more than {limit} bytes from {len(raw)}: refused (zip bomb?)"
+                            )
+                if info.filename.endswith((".xml", ".rels")) and _DTD.search(head):
+                    raise FormatError(f"{info.filename} declares a DTD (entities): refused, Word never writes one")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FormatError(f"not a readable Word document (a damaged ZIP archive: {exc})") from None
+
+
 def _docx_text(raw: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(raw)) as z:
-        total = sum(i.file_size for i in z.infolist())
-        if total > MAX_DOCX_UNCOMPRESSED or total > MAX_DOCX_RATIO * max(len(raw), 1):
-            raise FormatError(f"the archive unpacks to {total} bytes from {len(raw)}: refused (zip bomb?)")
+    _check_docx(raw)
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(io.BytesIO(raw))
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx and lxml raise many kinds on malformed parts
+        raise FormatError(f"not a readable Word document ({type(exc).__name__}: {str(exc)[:200]})") from None
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from orgkg.formats import MARKDOWN, TEXT, FormatError, convert, sniff
+from orgkg.formats import MARKDOWN, TEXT, FormatError, bom_encoding, convert, sniff
 from orgkg.records import SourceText
 from orgkg.script import strip_controls
 
@@ -80,6 +80,14 @@ def source_from_bytes(raw: bytes, path: Path) -> SourceText:
 
 
 def _decode_text(raw: bytes, path: Path) -> str:
+    encoding = bom_encoding(raw)
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"{path}: starts with a {encoding.upper()} byte-order mark but is not {encoding}: {exc.reason}"
+            ) from None
     if b"\x00" in raw[:4096]:
         raise SourceError(f"{path}: binary content; expected text (.txt/.md), PDF, DOCX or HTML")
     for encoding in ENCODINGS:

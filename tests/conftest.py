@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,35 @@ def run(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str | 
     """Rows of a named query as plain strings."""
     q = get_query(name)
     return list(store.select(q.text, q.bindings(params)).values())
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP server on 127.0.0.1 recording whatever connects to it (an outbound SERVICE request would)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    seen.append(conn.recv(4096) or b"(connected)")
+                except OSError:
+                    seen.append(b"(connected)")
+                conn.sendall(b"HTTP/1.1 500 no\r\ncontent-length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    sock.close()

@@ -276,7 +276,8 @@ def test_validation_report(client: TestClient) -> None:
 
 def test_health_and_docs(client: TestClient) -> None:
     health = get(client, "/health")
-    assert health["status"] == "ok" and health["quads"] > 10_000 and health["workers"] == 2
+    assert health["status"] == "ok" and health["quads"] > 10_000 and health["workers"] == 3
+    assert health["lanes"] == {"lookup": 1, "public": 2}
     assert client.get("/docs").status_code == 200 and client.get("/openapi.json").status_code == 200
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -39,6 +37,8 @@ RESULTS_JSON = "application/sparql-results+json"
 class RecordingStore:
     """A store that writes every query it is asked to run to a file, then runs it on the wrapped store."""
 
+    network = False
+
     def __init__(self, inner: EmbeddedStore, log: Path) -> None:
         self.inner = inner
         self.log = log
@@ -51,9 +51,11 @@ class RecordingStore:
         self._record(query)
         return self.inner.select(query, bindings)
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         self._record(query)
-        return self.inner.sparql(query, accept, row_limit=row_limit)
+        return self.inner.sparql(query, accept, row_limit=row_limit, byte_limit=byte_limit)
 
     def quad_count(self) -> int:
         return self.inner.quad_count()
@@ -193,38 +195,6 @@ SERVICES = [
     "PREFIX : <http://127.0.0.1:{port}/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
     "SELECT * WHERE { ?s ?p 1 SERVICE <http://127.0.0.1:{port}/> { ?a ?b ?c } }",
 ]
-
-
-@pytest.fixture()
-def listener() -> Iterator[tuple[int, list[bytes]]]:
-    """A TCP server on 127.0.0.1 recording whatever connects to it (an outbound SERVICE request would)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(0.2)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    seen.append(conn.recv(4096) or b"(connected)")
-                except OSError:
-                    seen.append(b"(connected)")
-                conn.sendall(b"HTTP/1.1 500 no\r\ncontent-length: 0\r\n\r\n")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 # Two parsers reading two queries out of one text: rdflib expands \\u escapes everywhere before parsing (as

@@ -82,7 +82,8 @@ def test_query_errors_name_the_problem(
     [
         (NOT_A_PLAN.encode(), "no tasks found"),
         (b"", "the file is empty"),
-        (b"\xff\xfe\xfd\xfc\x80\x81" * 10, "cannot decode"),
+        # not \xff\xfe first: that is UTF-16's byte-order mark, and such a file is read as UTF-16 text
+        (b"\x80\x81\xff\xfe\xfd\xfc" * 10, "cannot decode"),
     ],
     ids=["not-a-work-plan", "empty", "undecodable"],
 )

@@ -34,10 +34,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import rdflib
+from fastapi.testclient import TestClient
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
+from api.main import create_app
+from api.settings import Settings
 from orgkg.cli import main
 from orgkg.pipeline import BuildResult, ontology_quads
 from orgkg.queries import QUERIES_DIR, NamedQuery, load_queries
@@ -52,6 +55,7 @@ from orgkg.stores.remote import (
     StoreUnreachable,
 )
 from tests.conftest import DATA, run
+from tests.test_ssrf import VARIANTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"
@@ -291,6 +295,24 @@ def test_cli_build_then_query_on_virtuoso(
     assert main(["validate", "--endpoint", virtuoso.endpoint]) == 0
     capsys.readouterr()
     assert main(["export", "--endpoint", virtuoso.endpoint, "--format", "nquads"]) == 0
+
+
+@pytest.mark.parametrize("template", VARIANTS[:4])
+def test_service_never_reaches_the_server(
+    virtuoso: Virtuoso,
+    remote_seed: RemoteStore,
+    listener: tuple[int, list[bytes]],
+    capsys: pytest.CaptureFixture[str],
+    template: str,
+) -> None:
+    """Virtuoso evaluates SERVICE itself, so what is sent there is the checked text, through the API and the CLI."""
+    port, seen = listener
+    query = template.replace("{port}", str(port))
+    with TestClient(create_app(remote_seed, Settings(workers=1))) as client:
+        assert client.get("/sparql", params={"query": query}).status_code == 403
+    assert main(["query", "--endpoint", virtuoso.endpoint, "--sparql", query]) == 2
+    assert "SERVICE" in capsys.readouterr().err
+    assert seen == []
 
 
 # replacing graphs ---------------------------------------------------------------------------------------------

@@ -79,7 +79,9 @@ async def run_named(
     key = (generation, text, media, settings.row_limit)
     answer = answers.get(key) if generation is not None else None
     if answer is None:
-        answer = cast(SparqlAnswer, await pool.arun(("sparql", text, media, settings.row_limit, False)))
+        answer = cast(
+            SparqlAnswer, await pool.arun(("sparql", text, media, settings.row_limit, False, settings.max_answer_bytes))
+        )
         if generation is not None and answers.generation() == generation:  # not across a swap of generations
             answers.put(key, answer)
     if answer.truncated:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import get_pool, get_settings
+from api.deps import get_public_pool, get_settings
 from api.pool import WorkerPool
 from api.problems import ProblemError, responses
 from api.settings import Settings
@@ -38,10 +38,10 @@ _DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 async def _answer(request: Request, pool: WorkerPool, settings: Settings, query: str) -> Response:
     accept = request.headers.get("accept") or ""
-    job = ("sparql", query, accept, settings.row_limit, True)
+    job = ("sparql", query, accept, settings.row_limit, True, settings.max_answer_bytes)
     answer: SparqlAnswer = await pool.arun(job)
     headers = {"Vary": "Accept"}
-    if answer.truncated:
+    if answer.truncated:  # the row limit, or the byte limit reached first
         headers["Orgkg-Truncated"] = str(settings.row_limit)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
@@ -72,7 +72,7 @@ def _one_query(values: list[str]) -> str:
 async def sparql_get(
     request: Request,
     query: Annotated[str, Query(description=QUERY_DOC, min_length=1)],
-    pool: Annotated[WorkerPool, Depends(get_pool)],
+    pool: Annotated[WorkerPool, Depends(get_public_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Response:
     """Answer ``?query=`` (extra parameters SPARQL clients add, such as ``format``, are ignored)."""
@@ -104,7 +104,7 @@ async def sparql_get(
 )
 async def sparql_post(
     request: Request,
-    pool: Annotated[WorkerPool, Depends(get_pool)],
+    pool: Annotated[WorkerPool, Depends(get_public_pool)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Response:
     """Answer a query POSTed as a form field (``query=``) or as the whole ``application/sparql-query`` body."""

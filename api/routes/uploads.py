@@ -1,10 +1,13 @@
 """Writing documents: POST /documents (add), PUT /documents/{doc} (replace), DELETE /documents/{doc} (remove).
 
 Protected by a bearer token from configuration (``ORGKG_WRITE_TOKEN``); with none configured the write
-endpoints answer 403. Uploads are size-limited and type-checked by content (PDF, DOCX, HTML, text); the
-document goes through the same ``orgkg.corpus.update`` as ``orgkg add``: extracted, validated, and written in
-one atomic store write — or refused, with the store untouched. One write at a time; readers are never blocked
-(the embedded store swaps generations, and query workers move to the new one on their next query).
+endpoints answer 403. Uploads are size-limited and type-checked by content (PDF, DOCX, HTML, text), then read
+in a child process within ``ORGKG_CONVERT_SECONDS`` and ``ORGKG_CONVERT_MEMORY_BYTES`` (``orgkg.isolate``; 422
+past either) before the write lock is taken. The document then goes through the same ``orgkg.corpus.update``
+as ``orgkg add``: validated, and written in one atomic store write — or refused, with the store untouched.
+One write at a time, across processes (the store's writer lock, shared with ``orgkg add``; 503 "store busy"
+after ``ORGKG_WRITE_WAIT``); readers are never blocked (the embedded store swaps generations, and query
+workers move to the new one on their next query).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,16 +28,18 @@ from api.problems import ProblemError, responses
 from api.settings import Settings
 from orgkg.checks import validate_dataset, write_reports
 from orgkg.corpus import Cache, Change, CorpusError, stored_documents, update
-from orgkg.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, FormatError, sniff
+from orgkg.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, FormatError, bom_encoding, sniff
 from orgkg.graphs import to_rdflib
+from orgkg.isolate import extract_isolated
 from orgkg.pipeline import BuildResult
+from orgkg.records import ExtractedDocument
 from orgkg.source import SourceError
 from orgkg.stores.base import Store
 from orgkg.stores.embedded import EmbeddedStore
+from orgkg.stores.lock import StoreBusy
 from orgkg.vocab import ID_NS
 
 router = APIRouter(tags=["documents (write)"])
-_WRITE_LOCK = threading.Lock()
 ACCEPTED = {PDF: ".pdf", DOCX: ".docx", HTML: ".html", TEXT: ".txt", MARKDOWN: ".md"}
 _SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -86,7 +90,8 @@ def _checked_file(raw: bytes, filename: str, folder: Path) -> Path:
         media_type = sniff(raw, Path(name).suffix)
     except FormatError as exc:
         raise ProblemError(415, "Unsupported Media Type", f"{filename}: {exc}", "unsupported-media-type") from exc
-    if media_type not in ACCEPTED or (media_type in (TEXT, MARKDOWN) and b"\x00" in raw[:4096]):
+    binary = media_type in (TEXT, MARKDOWN) and b"\x00" in raw[:4096] and bom_encoding(raw) is None
+    if media_type not in ACCEPTED or binary:
         detail = f"{filename}: not a PDF, DOCX, HTML or text document"
         raise ProblemError(415, "Unsupported Media Type", detail, "unsupported-media-type")
     if not name.lower().endswith(ACCEPTED[media_type]) and media_type not in (TEXT, MARKDOWN):
@@ -96,21 +101,37 @@ def _checked_file(raw: bytes, filename: str, folder: Path) -> Path:
     return path
 
 
-def _run(store: Store, settings: Settings, *, add: list[Path], remove: list[str]) -> Change:
+def _read(path: Path, settings: Settings) -> dict[Path, ExtractedDocument]:
+    """The upload's records, read in a child process within the time and memory limits, before any lock."""
+    try:
+        return {path: extract_isolated(path, seconds=settings.convert_seconds, memory=settings.convert_memory_bytes)}
+    except SourceError as exc:
+        raise ProblemError(422, "Unprocessable Content", str(exc), "unusable-document") from exc
+
+
+def _run(
+    store: Store,
+    settings: Settings,
+    *,
+    add: list[Path],
+    remove: list[str],
+    extracted: dict[Path, ExtractedDocument] | None = None,
+) -> Change:
     def check(result: BuildResult, graphs: set[NamedNode]) -> bool:
         texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
         report = validate_dataset(to_rdflib(result.graphs), texts, only={g.value for g in graphs})
         write_reports(report, settings.reports)
         return report.conforms
 
-    with _WRITE_LOCK:
-        try:
-            return update(store, _cache(store, settings), add=add, remove=remove, check=check)
-        except SourceError as exc:
-            raise ProblemError(422, "Unprocessable Content", str(exc), "unusable-document") from exc
-        except CorpusError as exc:
-            status = 422 if "SHACL" in str(exc) else 404 if str(exc).startswith("no document") else 409
-            raise ProblemError(status, "Document not written", str(exc), "not-written") from exc
+    try:
+        return update(store, _cache(store, settings), add=add, remove=remove, check=check, extracted=extracted)
+    except StoreBusy as exc:
+        raise ProblemError(503, "Store busy", str(exc), "store-busy", {"Retry-After": "10"}) from exc
+    except SourceError as exc:
+        raise ProblemError(422, "Unprocessable Content", str(exc), "unusable-document") from exc
+    except CorpusError as exc:
+        status = 422 if "SHACL" in str(exc) else 404 if str(exc).startswith("no document") else 409
+        raise ProblemError(status, "Document not written", str(exc), "not-written") from exc
 
 
 def _answer(change: Change, status: int) -> JSONResponse:
@@ -148,7 +169,8 @@ async def add_document(
     raw = await _body(request, settings.max_upload_bytes)
     with tempfile.TemporaryDirectory() as tmp:
         path = _checked_file(raw, filename, Path(tmp))
-        change = await run_in_threadpool(_run, store, settings, add=[path], remove=[])
+        extracted = await run_in_threadpool(_read, path, settings)
+        change = await run_in_threadpool(_run, store, settings, add=[path], remove=[], extracted=extracted)
     return _answer(change, 201 if change.added else 200)
 
 
@@ -169,7 +191,8 @@ async def replace_document(
     raw = await _body(request, settings.max_upload_bytes)
     with tempfile.TemporaryDirectory() as tmp:
         path = _checked_file(raw, filename, Path(tmp))
-        change = await run_in_threadpool(_run, store, settings, add=[path], remove=[iri])
+        extracted = await run_in_threadpool(_read, path, settings)
+        change = await run_in_threadpool(_run, store, settings, add=[path], remove=[iri], extracted=extracted)
     return _answer(change, 200)
 
 

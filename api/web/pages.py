@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,10 +74,22 @@ def ui(api_href: str | None) -> str | None:
     return "/ui" + api_href if api_href.startswith(kinds) else api_href
 
 
+_WEB_IRI = re.compile(r"https?://[^\s]", re.IGNORECASE)
+
+
 def iri_link(iri: str, label: str | None = None) -> Link:
-    """A link to the page of the entity ``iri``."""
+    """A link to the page of the entity ``iri``; an IRI of another site is linked only if it is http(s).
+
+    Query results hold any IRI a caller writes (``BIND(IRI("javascript:alert(1)") AS ?x)``): a link made of it
+    would run in this site's pages. So other schemes are shown as text.
+
+    >>> iri_link("javascript:alert(1)"), iri_link("HTTPS://example.org/x").href
+    (Link(text='javascript:alert(1)', href=None), 'HTTPS://example.org/x')
+    """
     kind, ident, path = classify(iri)
-    return Link(label or ident, ui(path) if kind != "external" else iri)
+    if kind != "external":
+        return Link(label or ident, ui(path))
+    return Link(label or ident, iri if _WEB_IRI.match(iri) else None)
 
 
 def ref_link(ref: Mapping[str, Any] | None) -> list[Link]:

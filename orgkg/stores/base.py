@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,6 +24,10 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 class StoreError(Exception):
     """The store cannot do what was asked; the message says what and where."""
+
+
+class StoreDamaged(StoreError):
+    """The store's files cannot be read (found corrupted); the message names the store and the way out."""
 
 
 class QuerySyntaxError(StoreError):
@@ -128,12 +133,25 @@ class SparqlAnswer:
 class Store(Protocol):
     """What every backend offers. Graph names are IRIs; quads carry their graph."""
 
+    #: Whether the backend itself talks over the network (a SPARQL server). When it does not, the processes
+    #: that run public queries on it are refused network sockets (``orgkg.sandbox``).
+    network: bool
+
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Run a SELECT query over the union of all named graphs, with variables pre-bound."""
         ...
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
-        """Atomically replace the named graphs given (and, with drop_others, remove every other graph)."""
+        """Atomically replace the named graphs given (and, with drop_others, remove every other graph).
+
+        Holds the store's writer lock (``writing``) while it writes."""
+        ...
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the store's writer lock for a read-modify-write, shared by every process writing to the store.
+
+        Waits at most ``wait`` seconds (default ``ORGKG_WRITE_WAIT``, 60), then raises
+        ``orgkg.stores.lock.StoreBusy``; re-entrant in the thread holding it (see ``orgkg.stores.lock``)."""
         ...
 
     def graph_names(self) -> list[str]:
@@ -152,7 +170,9 @@ class Store(Protocol):
         """Release the backend."""
         ...
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run any read query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of the named graphs, serialized.
 
         The contract every backend keeps (the HTTP ``/sparql`` endpoint and content negotiation rely on it):
@@ -163,8 +183,9 @@ class Store(Protocol):
           chosen with ``orgkg.sparql.negotiate`` among ``orgkg.sparql.offers(form)`` for the query's form:
           SELECT → SPARQL JSON / XML / CSV / TSV, ASK → JSON / XML, CONSTRUCT and DESCRIBE → Turtle,
           N-Triples, JSON-LD, RDF/XML; nothing acceptable raises ``NotAcceptable``;
-        * at most ``row_limit`` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) are returned; when more
-          exist, ``truncated`` is True. Serialize with ``orgkg.sparql.serialize_*`` so every backend writes
+        * at most ``row_limit`` solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) are returned, and at most
+          ``byte_limit`` bytes; when more exist, ``truncated`` is True (``orgkg.sparql.answer_solutions`` and
+          ``answer_triples`` apply both caps). Serialize with ``orgkg.sparql.serialize_*`` so every backend writes
           the same bytes for the same rows;
         * a query the backend cannot parse raises ``QuerySyntaxError`` with the parser's message; a backend
           that cannot be reached or read raises ``StoreError``.

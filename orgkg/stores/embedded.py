@@ -16,8 +16,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
-from itertools import islice
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +31,33 @@ from orgkg.stores.base import (
     QuerySyntaxError,
     SelectResult,
     SparqlAnswer,
+    StoreDamaged,
     StoreError,
     Term,
     quads_fingerprint,
     term_to_json,
     with_values,
 )
+from orgkg.stores.lock import WriterLock
 
 FORMATS = {"trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS}
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error, at most 200 characters: enough to say what, never a remote party's answer."""
+    return (str(exc).splitlines() or [""])[0][:200]
 
 
 class EmbeddedStore:
     """A pyoxigraph store on disk under ``directory``; see the module docstring for the layout."""
 
+    network = False
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._store: OxStore | None = None
         self._generation: Path | None = None
+        self._lock = WriterLock(self.directory / "write.lock", str(self.directory))
 
     # reading ---------------------------------------------------------------------------------------
     @property
@@ -62,43 +73,66 @@ class EmbeddedStore:
             raise StoreError(f"{self.directory}: no graph has been built here yet; run `orgkg build` first")
         target = self.current.resolve()
         if self._store is None or target != self._generation:
-            try:
+            with self._reading():
                 self._store = OxStore.read_only(str(target))
-            except OSError as exc:
-                raise StoreError(f"{target}: cannot open the store ({exc})") from exc
             self._generation = target
         return self._store
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Errors of the database as StoreError: a damaged one (RocksDB's "Corruption: …") says the way out."""
+        try:
+            yield
+        except RuntimeError as exc:
+            if "corrupt" not in str(exc).lower():
+                raise StoreError(f"{self.directory}: cannot read the store ({_first_line(exc)})") from None
+            raise StoreDamaged(
+                f"{self.directory}: the store is damaged and cannot be read ({_first_line(exc)}). Rebuild it from "
+                f"the sources: orgkg build SOURCES --store {self.directory} (a build writes a new generation and "
+                "never reads the damaged one), or restore the folder from a backup"
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"{self.directory}: the query failed while reading the store ({_first_line(exc)})"
+            ) from exc
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Run a SELECT over the union of the named graphs; ``bindings`` bind variables (see ``with_values``)."""
         store = self._open()
-        try:
-            solutions = store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from exc
-        if not isinstance(solutions, QuerySolutions):
-            raise StoreError("only SELECT queries are answered here")
-        variables = tuple(v.value for v in solutions.variables)
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in variables:
-                term = solution[name]
-                if term is not None:
-                    row[name] = term_to_json(term)
-            rows.append(row)
+        with self._reading():
+            try:
+                solutions = store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
+            except SyntaxError as exc:
+                raise StoreError(f"SPARQL syntax error: {exc}") from exc
+            if not isinstance(solutions, QuerySolutions):
+                raise StoreError("only SELECT queries are answered here")
+            variables = tuple(v.value for v in solutions.variables)
+            rows = []
+            for solution in solutions:
+                row = {}
+                for name in variables:
+                    term = solution[name]
+                    if term is not None:
+                        row[name] = term_to_json(term)
+                rows.append(row)
         return SelectResult(variables, tuple(rows))
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._open().named_graphs() if isinstance(g, NamedNode))
+        store = self._open()
+        with self._reading():
+            return sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
 
     def quad_count(self) -> int:
-        return len(self._open())
+        store = self._open()
+        with self._reading():
+            return len(store)
 
     def dump(self, fmt: str) -> bytes:
         if fmt not in FORMATS:
             raise StoreError(f"format {fmt!r} is not one of {sorted(FORMATS)}")
-        out = self._open().dump(format=FORMATS[fmt])
+        store = self._open()
+        with self._reading():
+            out = store.dump(format=FORMATS[fmt])
         assert out is not None
         return out
 
@@ -106,60 +140,67 @@ class EmbeddedStore:
         self._store = None
         self._generation = None
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract."""
         store = self._open()
-        try:
-            # The union of all graphs is the default graph unless the query names its own dataset: pyoxigraph's
-            # union option would otherwise override FROM.
-            result = store.query(query, use_default_graph_as_union=not protocol.declares_dataset(query))
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+        with self._reading():
+            try:
+                # The union of all graphs is the default graph unless the query names its own dataset:
+                # pyoxigraph's union option would otherwise override FROM.
+                result = store.query(query, use_default_graph_as_union=not protocol.declares_dataset(query))
+            except SyntaxError as exc:
+                raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         form: protocol.QueryForm = "SELECT" if isinstance(result, QuerySolutions) else "CONSTRUCT"
         if isinstance(result, QueryBoolean):
             form = "ASK"
         media_type = protocol.negotiate(accept, protocol.offers(form))
         if media_type is None:
             raise NotAcceptable(f"a {form} result is available as {', '.join(protocol.offers(form))}, not {accept!r}")
-        cap = None if row_limit is None else row_limit + 1
-        try:
+        with self._reading():  # evaluation is lazy: reading errors surface while iterating
             if isinstance(result, QueryBoolean):
                 return SparqlAnswer(protocol.serialize_boolean(bool(result), media_type), media_type)
             if isinstance(result, QuerySolutions):
                 variables = [v.value for v in result.variables]
-                rows = [
+                rows = (
                     {name: term_to_json(term) for name in variables if (term := solution[name]) is not None}
-                    for solution in islice(result, cap)
-                ]
-                truncated = row_limit is not None and len(rows) > row_limit
-                body = protocol.serialize_solutions(variables, rows[:row_limit], media_type)
+                    for solution in result
+                )
+                body, truncated = protocol.answer_solutions(variables, rows, media_type, row_limit, byte_limit)
                 return SparqlAnswer(body, media_type, truncated)
             assert isinstance(result, QueryTriples)
-            triples = list(islice(result, cap))
-            truncated = row_limit is not None and len(triples) > row_limit
-            return SparqlAnswer(protocol.serialize_triples(triples[:row_limit], media_type), media_type, truncated)
-        except OSError as exc:  # evaluation is lazy: reading errors surface while iterating
-            raise StoreError(f"{self._generation}: cannot read the store ({exc})") from exc
+            body, truncated = protocol.answer_triples(result, media_type, row_limit, byte_limit)
+            return SparqlAnswer(body, media_type, truncated)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the open database: a copy in another process reopens it read-only on first use."""
-        return {"directory": self.directory, "_store": None, "_generation": None}
+        return {"directory": self.directory}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["directory"])  # type: ignore[misc]
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold ``DIR/write.lock`` (see ``Store.writing`` and ``orgkg.stores.lock``)."""
+        return self._lock.hold(wait)
 
     # writing ---------------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
         """Write a new generation with ``graphs`` replaced (all other graphs dropped with ``drop_others``)."""
+        with self.writing():
+            self._replace_graphs(graphs, drop_others=drop_others)
+
+    def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool) -> None:
         generations = self.directory / "generations"
         generations.mkdir(parents=True, exist_ok=True)
         number = 1 + max((int(p.name) for p in generations.iterdir() if p.name.isdigit()), default=0)
-        staging = generations / f"{number}.staging"
-        if staging.exists():
-            shutil.rmtree(staging)
+        # A folder of this writer's own: even a writer that does not take the lock never shares it.
+        staging = generations / f"{number}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         store: OxStore | None = None
         try:
             if self.exists() and not drop_others:
-                OxStore.read_only(str(self.current.resolve())).backup(str(staging))
+                with self._reading():
+                    OxStore.read_only(str(self.current.resolve())).backup(str(staging))
                 store = OxStore(str(staging))
                 for g in graphs:
                     store.remove_graph(g)
@@ -219,8 +260,9 @@ class EmbeddedStore:
         store = self._open()
         path, known = self._manifest()
         missing = [g for g in graphs if g.value not in known]
-        for g in missing:
-            known[g.value] = quads_fingerprint(store.quads_for_pattern(None, None, None, g))
+        with self._reading():
+            for g in missing:
+                known[g.value] = quads_fingerprint(store.quads_for_pattern(None, None, None, g))
         if missing:
             self._save_manifest(path, known)
         return {g.value: known[g.value] for g in graphs}

@@ -18,7 +18,8 @@ load fails (server gone, blocked, refusing), the live graphs and the manifest ar
 graphs left behind are dropped at once if the server answers, or at the start of the next load. Virtuoso
 commits the operations of one request one by one (a request failing half-way keeps its first operations), so a
 crash inside the swap itself, a matter of milliseconds, could leave some graphs new and others old; each graph
-is whole either way. One writer at a time, as with the embedded store.
+is whole either way. One writer at a time, as with the embedded store: ``writing`` takes a lock per endpoint on
+this machine; writers on several machines must be kept to one by the operator.
 
 **Credentials** come from the caller (``open_store`` reads them from the environment) and never appear in
 messages; endpoints are named without user info or query string.
@@ -27,12 +28,16 @@ messages; endpoints are named without user info or query string.
 from __future__ import annotations
 
 import ast
+import hashlib
 import http.client
 import json
+import os
 import re
 import urllib.error
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -73,6 +78,7 @@ from orgkg.stores.base import (
     Term,
     with_values,
 )
+from orgkg.stores.lock import WriterLock
 
 STORE_NS = "https://w3id.org/orgkg/store#"
 MANIFEST_GRAPH = "https://w3id.org/orgkg/graph/store-manifest"
@@ -275,6 +281,7 @@ class RemoteStore:
     """A SPARQL 1.1 query endpoint (and update endpoint) behind the Store interface of ``orgkg.stores.base``."""
 
     PAGE = 10_000  # rows per request when reading whole graphs: Virtuoso's default ResultSetMaxRows
+    network = True
 
     def __init__(
         self,
@@ -306,6 +313,25 @@ class RemoteStore:
 
     def __repr__(self) -> str:
         return f"RemoteStore({public_url(self.endpoint)!r})"  # never the credentials
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the writer lock (workers only read)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_writer"}
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the writer lock of this endpoint and manifest (see ``Store.writing``).
+
+        SPARQL has no lock a client could take on the server, so the lock is a file on this machine, one per
+        update endpoint and manifest (under ``ORGKG_LOCK_DIR``, default ``~/.cache/orgkg/locks``): writers on
+        one machine take turns; writers on several machines loading into one server must be kept to one by
+        the operator (see docs: one writer per endpoint).
+        """
+        writer: WriterLock | None = self.__dict__.get("_writer")
+        if writer is None:
+            key = hashlib.sha256(f"{public_url(self.update_endpoint)} {self.manifest}".encode()).hexdigest()[:24]
+            folder = Path(os.environ.get("ORGKG_LOCK_DIR") or Path.home() / ".cache" / "orgkg" / "locks")
+            writer = self._writer = WriterLock(folder / f"{key}.lock", public_url(self.update_endpoint))
+        return writer.hold(wait)
 
     # talking to the server ----------------------------------------------------------------------
     def _wrapper(self, text: str, kind: str) -> SPARQLWrapper:
@@ -449,7 +475,9 @@ class RemoteStore:
         rows = tuple({k: _restore(t, separators) for k, t in row.items()} for row in result.bindings)
         return SelectResult(result.variables, rows)
 
-    def sparql(self, query: str, accept: str, *, row_limit: int | None = None) -> SparqlAnswer:
+    def sparql(
+        self, query: str, accept: str, *, row_limit: int | None = None, byte_limit: int | None = None
+    ) -> SparqlAnswer:
         """Run a read query and serialize its result as negotiated; see ``Store.sparql`` for the contract.
 
         The server is asked for SPARQL JSON (SELECT, ASK) or Turtle (CONSTRUCT, DESCRIBE) and the answer is
@@ -467,8 +495,9 @@ class RemoteStore:
         self._check_dataset(query)
         if form == "SELECT":
             result = self.select(query)
-            truncated = row_limit is not None and len(result.bindings) > row_limit
-            body = protocol.serialize_solutions(result.variables, result.bindings[:row_limit], media_type)
+            body, truncated = protocol.answer_solutions(
+                result.variables, result.bindings, media_type, row_limit, byte_limit
+            )
             return SparqlAnswer(body, media_type, truncated)
         text = with_dataset(query, self._live())
         if form == "ASK":
@@ -485,8 +514,8 @@ class RemoteStore:
             triples = [t if isinstance(t, Triple) else t.triple for t in parse(body, format=fmt)]
         except SyntaxError as exc:
             raise self._garbage("query", f"malformed Turtle ({exc})", body) from None
-        truncated = row_limit is not None and len(triples) > row_limit
-        return SparqlAnswer(protocol.serialize_triples(triples[:row_limit], media_type), media_type, truncated)
+        body, truncated = protocol.answer_triples(triples, media_type, row_limit, byte_limit)
+        return SparqlAnswer(body, media_type, truncated)
 
     def _check_dataset(self, query: str) -> None:
         """A query from the public may name in FROM / FROM NAMED only graphs of this store: on a shared server
@@ -571,6 +600,10 @@ class RemoteStore:
     # writing ---------------------------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
         """Load ``graphs`` into staging graphs, then swap them in with one update (see the module docstring)."""
+        with self.writing():
+            self._replace_graphs(graphs, drop_others=drop_others)
+
+    def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool) -> None:
         self._drop_staging(self._manifest(STAGING))  # left by a load that failed while the server was away
         token = uuid.uuid4().hex[:12]
         staging = {g.value: f"{self.manifest}/staging/{token}/{i}" for i, g in enumerate(graphs)}
