@@ -113,7 +113,7 @@ def test_folder_build_goes_past_unusable_files_and_lists_each(
     shutil.copytree(DATA, sources)
     (sources / "notice.txt").write_text(NOT_A_PLAN, encoding="utf-8")
     (sources / "empty.txt").write_bytes(b"")
-    (sources / "binary.txt").write_bytes(b"\xff\xfe\xfd\xfc\x80\x81" * 10)
+    (sources / "binary.txt").write_bytes(b"\x80\x81\xff\xfe\xfd\xfc" * 10)  # no byte-order mark
     store, reports = tmp_path / "store", str(tmp_path / "reports")
     assert main(["build", str(sources), "--store", str(store), "--quiet", "--reports", reports]) == 0
     err = capsys.readouterr().err
