@@ -376,8 +376,12 @@ def _continuation(p: str) -> bool:
     return bool(LEXICON.collective_continuation.match(p)) or p in LEXICON.category_nouns
 
 
-def _tag_kind(text: str, body_start: int, body_end: int) -> str | None:
-    """What a bracketed text is: ``fields``, ``verbs``, ``list`` (bodies only), or None (ordinary brackets)."""
+def _tag_kind(text: str, body_start: int, body_end: int, standalone: bool = False) -> str | None:
+    """What a bracketed text is: ``fields``, ``verbs``, ``list`` (bodies only), or None (ordinary brackets).
+
+    A bare list of bodies is a tag when it states the first-listed rule, or when it stands after a sentence
+    (…信息公开。(市发改委、市统计局)) rather than after a name, where brackets hold an alias (市商务局(市粮食局)).
+    """
     if _ANY_FIELD_AT.match(text, body_start) or text.startswith("校领导按分工", body_start):
         return (
             "fields"
@@ -391,7 +395,7 @@ def _tag_kind(text: str, body_start: int, body_end: int) -> str | None:
         return "verbs"
     pieces = [p for p in re.split(r"[,;]", body) if p]
     named = [p for p in pieces if not LEXICON.first_listed_lead.search(p) and p not in LEXICON.convention_scope]
-    if rule and named and looks_like_bodies(",".join(named)):
+    if (rule or standalone) and named and looks_like_bodies(",".join(named)):
         return "list"
     return None
 
@@ -414,7 +418,7 @@ def _markers(v: TextView, starts: list[int], ends: list[int], headings: list[Hea
             close = close_bracket(text, i, i + 600)
             if close is None:
                 continue
-            kind = _tag_kind(text, i + 1, close)
+            kind = _tag_kind(text, i + 1, close, standalone=i == line_start or text[i - 1] in "。;!?")
             if kind is None:
                 continue
             label_m = _ANY_FIELD_AT.match(text, i + 1)

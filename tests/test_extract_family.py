@@ -278,6 +278,16 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
         "②推进数据共享。(牵头单位:市政府办公室;配合单位:市直各部门)\n",
         {(1, "lead", "市大数据局"), (2, "lead", "市政府办公室"), (2, "participant", "*市直各部门")},
     ),
+    "variant-preamble-rule-naming-the-responsible-unit": (
+        "二、责任分解中,列第一位的责任单位为牵头单位或汇总单位。\n三、重点工作\n1.稳定经济增长。"
+        "(市发改委、市统计局)\n2.扩大有效投资。(责任单位:市发改委、市财政局)\n",
+        {
+            (1, "lead", "市发改委"),
+            (1, "responsible", "市统计局"),
+            (2, "lead", "市发改委"),
+            (2, "responsible", "市财政局"),
+        },
+    ),
 }
 
 
@@ -291,7 +301,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 25
+    assert len(CASES) == 26
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
