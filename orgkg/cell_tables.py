@@ -33,8 +33,8 @@ def _column(cell: str) -> tuple[str, Role | None] | None:
     role = LEXICON.column_role(bare)
     if role is not None:
         return "role", role
-    if bare.startswith(LEXICON.task_columns):
-        return "task", None
+    if any(t in bare for t in LEXICON.task_columns) and len(bare) <= 12:
+        return "task", None  # 主要工作任务, 重点工作任务(杭州市2项配合工作): the first such column holds the task
     if len(cell) <= _MAX_HEADER_CELL and _HEADER_WORD.match(cell) and not _BARE_ORDINAL.match(cell):
         return "other", None
     return None

@@ -288,6 +288,23 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
             (2, "responsible", "市财政局"),
         },
     ),
+    # 宝鸡 2022 放管服工作要点 (a Traditional mirror): two leads, then groups joined by 及 with a verb phrase
+    "baoji-leads-then-groups-joined-by-ji": (
+        "一、堅持系統集成,推動審批全鏈條最佳化\n1.全面實施行政許可事項清單管理。清單之外一律不得違法實施行政許可。"
+        "(市政府辦公室、市行政審批制度改革工作領導小組辦公室牽頭,市級各有關部門及各縣市區政府按職責分工負責)\n",
+        {
+            (1, "lead", "市政府办公室"),
+            (1, "lead", "市行政审批制度改革工作领导小组办公室"),
+            (1, "responsible", "*市级各有关部门"),
+            (1, "responsible", "*各县市区政府"),
+        },
+    ),
+    # 嘉兴 2023 责任分解: a table flattened one cell per line, header words spaced out
+    "jiaxing-flattened-table-spaced-header": (
+        "2023年政府工作报告重点工作责任分解\n\n序号\n\n主 要 工 作 任 务\n\n责任单位\n\n"
+        "1\n\n地区生产总值增长6%左右。\n\n市发展改革委\n\n2\n\n研发投入强度达到3.5%。\n\n市科技局、市发展改革委\n",
+        {(1, "responsible", "市发展改革委"), (2, "responsible", "市科技局"), (2, "responsible", "市发展改革委")},
+    ),
 }
 
 
@@ -301,7 +318,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 26
+    assert len(CASES) == 28
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -65,6 +65,18 @@ def _split(v: TextView, start: int, end: int, separators: str = _SEPARATORS) -> 
             piece_start = i + 1
 
 
+def _conjoined(v: TextView, pieces: Iterator[_Piece]) -> Iterator[_Piece]:
+    """``市级各有关部门及各县市区政府`` → two pieces where each side of 及 reads as a body or a group."""
+    for p in pieces:
+        at = p.text.find("及")
+        left, right = p.text[:at], p.text[at + 1 :]
+        if at > 1 and right and looks_like_bodies(left) and looks_like_bodies(right):
+            yield _Piece(left, p.start, p.start + at)
+            yield _Piece(right, p.start + at + 1, p.end)
+        else:
+            yield p
+
+
 def is_convention(text: str) -> bool:
     """A convention phrase or its scope word (排名第一位为牵头单位, 下同), not a name.
 
@@ -117,7 +129,7 @@ def units_as(v: TextView, start: int, end: int, role: Role) -> list[tuple[Role, 
 def unit_pieces(v: TextView, start: int, end: int) -> list[tuple[NameMention, bool]]:
     """Unit mentions of a list, each with whether a note in brackets says it leads (市发改委(牵头))."""
     found: list[tuple[NameMention, bool, int]] = []  # (mention, leads, view start)
-    for piece in _split(v, start, end):
+    for piece in _conjoined(v, _split(v, start, end)):
         if is_convention(piece.text):
             continue
         kind = unit_kind(piece.text)
