@@ -3,14 +3,8 @@ a query needing too much memory ends its worker only (503), and answers are capp
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,38 +14,9 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from orgkg.stores.embedded import EmbeddedStore
-from tests.test_api_server import RUNAWAY, _free_port
+from tests.test_api_server import RUNAWAY, serving
 
 HOG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"  # sorts 10^8 rows: gigabytes within seconds
-
-
-@contextmanager
-def serving(store: EmbeddedStore, log: Path, **env: str) -> Iterator[tuple[str, int]]:
-    """`orgkg serve` on a free 127.0.0.1 port with ``ORGKG_*`` settings, stopped by its PID."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "orgkg.cli", "serve", "--store", str(store.directory), "--port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"orgkg serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield base, proc.pid
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _p99(values: list[float]) -> float:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,13 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def server(seed_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """`orgkg serve` on a free port, stopped by its PID at the end."""
+@contextmanager
+def serving(store: EmbeddedStore, log: Path, **env: str) -> Iterator[tuple[str, int]]:
+    """`orgkg serve` on a free 127.0.0.1 port with ``ORGKG_*`` settings, stopped by its PID."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "ORGKG_QUERY_TIMEOUT": str(TIMEOUT), "ORGKG_WORKERS": "2"}
-    cmd = [sys.executable, "-m", "orgkg.cli", "serve", "--store", str(seed_store.directory), "--port", str(port)]
+    cmd = [sys.executable, "-m", "orgkg.cli", "serve", "--store", str(store.directory), "--port", str(port)]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -62,6 +61,14 @@ def server(seed_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) 
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(seed_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """`orgkg serve` on a free port, stopped by its PID at the end."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serving(seed_store, log, ORGKG_QUERY_TIMEOUT=str(TIMEOUT), ORGKG_WORKERS="2") as running:
+        yield running
 
 
 def _leader_question() -> str:
