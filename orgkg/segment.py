@@ -494,6 +494,8 @@ def segment(text: str) -> Layout:
     all_headings = sorted([*headings, *rows], key=lambda h: h.start)
     markers = [m for m in _markers(v, starts, ends, all_headings, gaps) if m.start not in cell_starts | row_starts]
     markers = sorted([*markers, *cells, *_leader_markers(v, headings)], key=lambda m: m.start)
+    if not all_headings and markers:
+        all_headings = _paragraph_headings(v, starts, ends, markers)
     rule = LEXICON.first_listed_lead.search(v.text)
     return Layout(
         v,
@@ -504,6 +506,30 @@ def segment(text: str) -> Layout:
         first_listed_lead_from=rule.start() if rule else None,
         gaps=frozenset(gaps),
     )
+
+
+PARAGRAPH_LEVEL = ROW_LEVEL + 1
+
+
+def _paragraph_headings(v: TextView, starts: list[int], ends: list[int], markers: list[Marker]) -> list[Heading]:
+    """A plan with no numbered items: each paragraph that carries a marker is a task, numbered in order.
+
+    A marker alone on its line (labelled lines under a paragraph) belongs to the paragraph above it.
+    """
+    marker_only = {m.start for m in markers if m.whole_line}
+    chosen: list[int] = []
+    for m in markers:
+        k = next((i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if s <= m.start < e), None)
+        if k is None:
+            continue
+        while m.whole_line and k > 0 and starts[k] in marker_only:
+            k -= 1
+        if starts[k] in marker_only:
+            continue
+        if not chosen or chosen[-1] != k:
+            chosen.append(k)
+    lines = sorted(set(chosen))
+    return [Heading(PARAGRAPH_LEVEL, n, "", starts[k], starts[k], ends[k]) for n, k in enumerate(lines, start=1)]
 
 
 def _line_end(starts: list[int], ends: list[int], pos: int) -> int:

@@ -305,6 +305,16 @@ CASES: dict[str, tuple[str, set[tuple[int, str, str]]]] = {
         "1\n\n地区生产总值增长6%左右。\n\n市发展改革委\n\n2\n\n研发投入强度达到3.5%。\n\n市科技局、市发展改革委\n",
         {(1, "responsible", "市发展改革委"), (2, "responsible", "市科技局"), (2, "responsible", "市发展改革委")},
     ),
+    "variant-unnumbered-paragraphs": (
+        "加快推进城市更新,完成老旧小区改造20个。(牵头单位:市住建局;配合单位:市财政局)\n"
+        "深化放管服改革,推行告知承诺制。\n牵头单位:市政务服务局\n配合单位:市司法局\n",
+        {
+            (1, "lead", "市住建局"),
+            (1, "participant", "市财政局"),
+            (2, "lead", "市政务服务局"),
+            (2, "participant", "市司法局"),
+        },
+    ),
 }
 
 
@@ -318,7 +328,7 @@ def statements(text: str) -> set[tuple[int, str, str]]:
 
 
 def test_every_layout_family_has_a_case() -> None:
-    assert len(CASES) == 28
+    assert len(CASES) == 29
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
