@@ -67,6 +67,7 @@ class NameMention:
     span: Span
     kind: MentionKind
     aliases: tuple[str, ...] = ()  # normalized bracketed names: ("新闻中心",)
+    written: str = ""  # the name in the document's own script where it differs (市發改委 for 市发改委)
 
 
 @dataclass(frozen=True)

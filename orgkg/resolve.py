@@ -279,7 +279,11 @@ class _Resolver:
             unit.leading_group = bool(_LEADING_GROUP.search(unit.label))
         # Pass 2: every mention to its agent.
         for ctx, m in pending:
-            self.agents[(ctx.key, m.span.start, m.span.end, m.name)] = self._agent(ctx, m)
+            agent = self._agent(ctx, m)
+            self.agents[(ctx.key, m.span.start, m.span.end, m.name)] = agent
+            if m.written and isinstance(agent, Organization) and m.written not in agent.aliases:
+                agent.aliases.add(m.written)  # the original script (市發改委), kept as a label
+                self._index_org(agent)
 
     def _external(self, ctx: DocumentContext, name: str) -> Organization | None:
         """The organization a name denotes when it is not a unit: the plan's organization or a government body."""
@@ -309,6 +313,8 @@ class _Resolver:
             self.units.append(unit)
         unit.names[m.name] += 1
         unit.aliases.update(m.aliases)
+        if m.written:
+            unit.aliases.add(m.written)  # the original script, kept as a label
         for n in unit.all_names:
             self.unit_index[(okey, name_key(n))] = unit
 

@@ -177,7 +177,7 @@ def document_view(text: str) -> tuple[TextView, list[int], list[int], set[int]]:
             chars.extend(body_chars[skip:])
             offsets.extend(body_offsets[skip:])
             ends.append(len(chars))
-    return TextView("".join(chars), tuple(offsets)), starts, ends, gaps
+    return TextView("".join(chars), tuple(offsets), text), starts, ends, gaps
 
 
 def _cells(line: str, line_start: int) -> list[tuple[int, int]]:

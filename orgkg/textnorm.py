@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orgkg.records import Span
 
@@ -28,6 +28,11 @@ class TextView:
 
     text: str
     offsets: tuple[int, ...]
+    source: str = field(default="", repr=False, compare=False)  # the verbatim text the offsets index
+
+    def written(self, start: int, end: int) -> str:
+        """The source characters under view characters ``[start, end)``, white space and glosses left out."""
+        return "".join(self.source[self.offsets[i]] for i in range(start, end)) if self.source else ""
 
     def span(self, start: int, end: int) -> Span:
         """The source span covering view characters ``[start, end)``.
@@ -116,7 +121,7 @@ def view(source: str, start: int = 0, end: int | None = None, *, drop: str = "wh
             continue
         chars.append(ch)
         offsets.append(i)
-    return TextView("".join(chars), tuple(offsets))
+    return TextView("".join(chars), tuple(offsets), source)
 
 
 def clean_inline(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from orgkg.lexicon import LEXICON, alternation
 from orgkg.records import MentionKind, NameMention, Responsibility, Role, Span
 from orgkg.segment import LEADER_HEADING, Marker, looks_like_bodies
-from orgkg.textnorm import TextView
+from orgkg.textnorm import TextView, fold_char
 
 LABEL_ROLES: dict[str, Role] = LEXICON.label_roles
 SUPERVISOR_LABELS = LEXICON.supervisor_labels
@@ -98,7 +98,14 @@ def _mention(v: TextView, piece: _Piece, kind: MentionKind) -> NameMention:
         aliases = [
             a for a in re.split(r"[、,;]", m.group(2)) if a and not is_convention(a) and a not in LEXICON.lead_notes
         ]
-    return NameMention(name=main, span=v.span(piece.start, piece.end), kind=kind, aliases=tuple(aliases))
+    written = ""
+    if kind is not MentionKind.COLLECTIVE and v.text.startswith(main, piece.start):
+        original = v.written(piece.start, piece.start + len(main))
+        if original and "".join(fold_char(c) for c in original) != main:
+            written = original  # a Traditional document: the Simplified name resolves, the original is kept
+    return NameMention(
+        name=main, span=v.span(piece.start, piece.end), kind=kind, aliases=tuple(aliases), written=written
+    )
 
 
 def unit_kind(name: str) -> MentionKind:
