@@ -166,7 +166,9 @@ def find_document(docs: Sequence[StoredDocument], ref: str) -> StoredDocument:
     raise CorpusError(f"no document {ref!r} in the store; it holds: {names}")
 
 
-Validator = Callable[[BuildResult, set[NamedNode]], bool]
+Validator = Callable[[BuildResult, set[NamedNode]], bool | bytes]
+"""Given the new build and the graphs about to be written: False refuses the update; True, or the validation
+report of the store as it will be (W3C SHACL Turtle, kept with the data by stores that keep reports), lets it go."""
 
 
 def update(
@@ -244,10 +246,11 @@ def update(
     for g in sorted(gone):
         writes[NamedNode(g)] = []
     clock.lap("compare")
-    if check is not None and not check(result, set(writes)):
+    verdict = True if check is None else check(result, set(writes))
+    if verdict is False:
         raise CorpusError("the updated graph has SHACL violations; nothing was written (see the report)")
     clock.lap("check")
-    store.replace_graphs(writes)
+    store.replace_graphs(writes, report=verdict if isinstance(verdict, bytes) else None)
     record = getattr(store, "record_fingerprints", None)
     if callable(record):  # what was just written (and what it left alone) is known: no need to hash it again
         record({g.value: fp for g, fp in new.items() if g.value not in gone})

@@ -1,4 +1,4 @@
-"""The SHACL shapes and orgkg.validate: every rule has an example that makes it fire, and the base graph passes.
+"""The SHACL shapes and orgkg.validation: every rule has an example that makes it fire, and the base graph passes.
 
 Cases live in ``tests/shapes``: ``valid/base.ttl`` is a small graph in the shape of docs/model.md (two short work
 plans); every other file is a change to it. In a change file, ``s p case:unset`` drops the base's ``s p *``
@@ -16,16 +16,10 @@ import pytest
 from rdflib import RDF, RDFS, SH, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import BNode, Node
 
-from orgkg.validate import (
-    DEFAULT_SHAPES_DIR,
-    QUOTE_RULE_ID,
-    SHAPES_NS,
-    ValidationReport,
-    check_quotes,
-    format_text,
-    load_shapes,
-    validate,
-)
+from orgkg.validation.compile import DEFAULT_SHAPES_DIR, SHAPES_NS, load_shapes
+from orgkg.validation.quotes import check_quotes
+from orgkg.validation.report import QUOTE_RULE_ID, ValidationReport, format_text
+from orgkg.validation.run import validate
 
 CASES_DIR = Path(__file__).parent / "shapes"
 BASE = CASES_DIR / "valid" / "base.ttl"
