@@ -251,8 +251,9 @@ def _unsupported(shapes: Graph, unit: Node, members: list[Node], targets: Target
     """Why ``unit`` cannot be compiled, or None."""
     if targets is None:
         return "a target that is not an IRI, or a SHACL-AF target"
+    custom = _custom_parameters(shapes)
     for member in members:
-        nested = sorted(str(p) for p in set(shapes.predicates(member, None)) if p in _NESTING)
+        nested = sorted(str(p) for p in set(shapes.predicates(member, None)) if p in _NESTING or p in custom)
         if nested:
             return f"{_name(member)} uses {', '.join(_short(p) for p in nested)}"
         if member != unit and shapes.value(member, SH.property) is not None:
@@ -260,8 +261,20 @@ def _unsupported(shapes: Graph, unit: Node, members: list[Node], targets: Target
         if member == unit and shapes.value(unit, SH.path) is not None and shapes.value(unit, SH.property) is not None:
             return f"{_name(member)} is a property shape with property shapes"
         if _compile_shape(shapes, member, targets) is None:
-            return f"{_name(member)} has a constraint or path the compiler does not translate"
+            return (
+                f"{_name(member)} has a constraint or path the compiler does not translate (a path other than an"
+                " IRI or its inverse, or a SPARQL constraint using $shapesGraph / $currentShape or filtering on $this"
+                " in a nested group)"
+            )
     return None
+
+
+def _custom_parameters(shapes: Graph) -> set[Node]:
+    """Parameters of constraint components the shapes graph declares (SHACL 1.0 §6): left to pySHACL."""
+    found: set[Node] = set()
+    for parameter in shapes.objects(None, SH.parameter):  # components may be typed by a subclass
+        found.update(shapes.objects(parameter, SH.path))
+    return found - set(COMPILED)
 
 
 def _short(iri: str) -> str:
@@ -431,6 +444,7 @@ def _core_check(
         if not isinstance(value, URIRef):
             return None
         op = "<" if parameter == SH.lessThan else "<="
+        select = "SELECT DISTINCT ?this ?value ?other WHERE {"  # one result per pair (SHACL 1.0 §4.5.3)
         # pySHACL compares IRIs by their text; unlike values (a number and a string) fail
         where = (
             f"{values} ?this <{value}> ?other . "
@@ -540,8 +554,9 @@ def _check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> Sp
     if select is None:
         return None
     text = str(select)
-    if re.search(r"\$(shapesGraph|currentShape)\b", text) or _where_brace(_mask(text)) is None:
-        return None
+    _check_syntax(text, shape)
+    if re.search(r"\$(shapesGraph|currentShape)\b", text) or not _this_in_scope(_mask(text)):
+        return None  # reason given by _unsupported
     path_node = shapes.value(shape, SH.path)
     path, inverse = _path(shapes, path_node)
     if re.search(r"\$PATH\b", text):
@@ -561,6 +576,56 @@ def _check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> Sp
         targets=targets,
         inverse=inverse,
     )
+
+
+class ShapesError(ValueError):
+    """The shapes graph is not valid SHACL (the message names the shape and what is wrong)."""
+
+
+_PROHIBITED = re.compile(r"(?i)\b(MINUS|SERVICE|VALUES)\b|\bAS\s+[?$]this\b")
+
+
+def _check_syntax(text: str, shape: Node) -> None:
+    """SHACL 1.0 §5.2.1: no MINUS, SERVICE, VALUES, ``AS $this``, or sub-query leaving out ``$this``."""
+    code = _mask(text)
+    m = _PROHIBITED.search(code)
+    what = m.group(0) if m is not None else None
+    for sub in list(re.finditer(r"(?i)\bSELECT\b([^{]*)\{", code))[1:]:
+        if not re.search(r"[?$]this\b", sub.group(1)):
+            what = "a sub-query that does not return $this"
+    if what is not None:
+        raise ShapesError(f"the SPARQL constraint of {_name(shape)} uses {what}, which SHACL 1.0 §5.2.1 prohibits")
+
+
+def _this_in_scope(code: str) -> bool:
+    """Whether binding ``$this`` once at the start of the WHERE group is the same as pre-binding it (§5.2).
+
+    It is where ``$this`` occurs in the WHERE group itself, in (NOT) EXISTS and OPTIONAL groups (whose filters see
+    the outer solution), or in nested groups (UNION branches included) that bind it by a required triple pattern,
+    so that they join on it. A nested group that only filters on ``$this`` is evaluated on its own in SPARQL,
+    where ``$this`` is unbound: such constraints are left to pySHACL.
+    """
+    start = _where_brace(code)
+    if start is None:
+        return False
+    end = _closing(code, start)
+    if end is None:
+        return False
+    opens = [(m.start(), m.group(0)) for m in re.finditer(r"\{", code)]
+    for m in re.finditer(r"[?$]this\b", code[start:end]):
+        at = start + m.start()
+        for brace, _ in opens:  # every group enclosing the occurrence, but the WHERE group
+            if brace <= start or brace > at:
+                continue
+            close = _closing(code, brace)
+            if close is None or close < at:
+                continue
+            if re.search(r"(?i)(\bEXISTS|\bOPTIONAL)$", code[:brace].rstrip()):
+                continue
+            required = _required_variables(code[brace + 1 : close])
+            if required is None or "this" not in required:
+                return False
+    return True
 
 
 # --- FILTER NOT EXISTS as MINUS -----------------------------------------------------------------------------------
@@ -743,8 +808,15 @@ def _true(node: Node | None) -> bool:
 
 
 def _declared_prefixes(shapes: Graph, owners: Iterable[Node]) -> list[tuple[str, str]]:
+    """The prefix declarations of ``owners`` and of what they import (``owl:imports``, SHACL 1.0 §5.2.2)."""
     found = []
-    for owner in owners:
+    todo, seen = list(owners), set()
+    while todo:
+        owner = todo.pop(0)
+        if owner in seen:
+            continue
+        seen.add(owner)
+        todo += list(shapes.objects(owner, OWL.imports))
         for decl in shapes.objects(owner, SH.declare):
             prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
             if prefix is not None and ns is not None:

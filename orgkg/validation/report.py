@@ -106,8 +106,7 @@ class ValidationReport:
     @classmethod
     def of(cls, results: Iterable[ValidationResult], paths: Graph | None = None) -> ValidationReport:
         """A report of ``results`` (sorted, duplicates dropped), conforming when none is a Violation."""
-        unique = {r.key(): r for r in results}
-        ordered = tuple(sorted(unique.values(), key=sort_key))
+        ordered = tuple(sorted(results, key=sort_key))
         return cls(
             not any(r.severity == "Violation" for r in ordered), ordered, paths if paths is not None else Graph()
         )
@@ -157,7 +156,9 @@ def to_graph(report: ValidationReport) -> Graph:
     graph.bind("okgsh", SHAPES_NS)
     node = BNode()
     graph.add((node, RDF.type, SH.ValidationReport))
-    graph.add((node, SH.conforms, RDFLiteral(report.conforms)))
+    # SHACL 1.0 §3.6.1: the data conforms when there is no result at all; orgkg's gate (``conforms``) lets warnings
+    # and infos pass, and is read back from the results.
+    graph.add((node, SH.conforms, RDFLiteral(not report.results)))
     if report.generated is not None:
         graph.add((node, DCTERMS.created, RDFLiteral(report.generated)))
     for t in report.paths:

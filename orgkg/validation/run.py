@@ -149,7 +149,7 @@ def run(checks: Iterable[SparqlCheck], focus: FocusNodes) -> list[Row]:
     out: list[Row] = []
     for check in checks:
         allowed = None if focus.only is None else focus.terms(check.targets)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, ...]] = set()
         at = where_offset(check.query)
         for block in focus.blocks(check.targets):
             solutions = focus.data.select(check.query[:at] + " " + block + check.query[at:])
@@ -159,11 +159,13 @@ def run(checks: Iterable[SparqlCheck], focus: FocusNodes) -> list[Row]:
                 if this is None or (allowed is not None and str(this) not in allowed):
                     continue
                 value = row["value"] if "value" in names else None
-                key = (str(this), str(value))
+                key = tuple(str(row[n]) for n in names)  # a triple in two named graphs gives the same row twice
                 if key in seen:
                     continue
                 seen.add(key)
                 bindings = {n: to_rdflib(row[n]) for n in names if n not in ("this", "value") and row[n] is not None}
+                if value is None and check.path is None and check.component == SH.SPARQLConstraintComponent:
+                    value = this  # SHACL 1.0 §5.3.2: in a node shape, the focus node is the value node
                 out.append((check, to_rdflib(this), None if value is None else to_rdflib(value), bindings))
     return out
 
