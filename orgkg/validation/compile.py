@@ -695,10 +695,32 @@ def not_exists_as_minus(query: str) -> str:
     out, last, moved = [], start + 1, []
     for a, b in kept:
         out.append(query[last:a])
-        moved.append("MINUS " + query[query.index("{", a) : b + 1])
         last = b + 1
     out.append(query[last:end])
-    return query[: start + 1] + "".join(out) + "\n" + "\n".join(moved) + "\n" + query[end:]
+    outer = "".join(out)
+    # The group's own patterns go into each MINUS too when it has only triple patterns and FILTERs: P MINUS { Q }
+    # equals P MINUS { P Q } (a solution of Q compatible with one of P extends to one of P Q), and P bounds the
+    # work of the MINUS side by the group's solutions, where Q alone may be a cross product (TaskContinuesEarlier:
+    # every pair of tasks of an organization). FOCUS marks where the runner binds the focus nodes there too.
+    plain = _plain_patterns(_mask(outer))
+    for a, b in kept:
+        inner = query[query.index("{", a) + 1 : b]
+        copy = plain and _plain_patterns(_mask(inner))
+        end_mark = _mask(outer).rstrip()
+        dot = "" if not end_mark or end_mark.endswith((".", ")")) else " ."  # the last triple, ended
+        moved.append("MINUS {" + (f"\n{FOCUS}{outer}{dot}\n" if copy else "") + inner + "}")
+    return query[: start + 1] + outer + "\n" + "\n".join(moved) + "\n" + query[end:]
+
+
+FOCUS = "#focus\n"
+"""Where the runner puts the focus block inside a MINUS group the rewrite made (a comment: valid SPARQL as is)."""
+
+
+def _plain_patterns(code: str) -> bool:
+    """Whether a group's text holds only triple patterns and FILTER expressions (no sub-group, OPTIONAL, BIND …)."""
+    if "{" in code or "}" in code:
+        return False
+    return all(m.group(1).upper() == "FILTER" for m in _KEYWORD.finditer(code)) and "EXISTS" not in code.upper()
 
 
 def where_offset(query: str) -> int:

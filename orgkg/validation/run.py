@@ -44,6 +44,7 @@ from rdflib.term import Identifier, Node
 
 from orgkg.stores.base import Store
 from orgkg.validation.compile import (
+    FOCUS,
     DatatypeCheck,
     Plan,
     SparqlCheck,
@@ -152,7 +153,11 @@ def run(checks: Iterable[SparqlCheck], focus: FocusNodes) -> list[Row]:
         seen: set[tuple[str, ...]] = set()
         at = where_offset(check.query)
         for block in focus.blocks(check.targets):
-            solutions = focus.data.select(check.query[:at] + " " + block + check.query[at:])
+            # Inside a MINUS the rewrite made, VALUES narrows the work to the focus nodes; the targets' sub-select
+            # (every focus node) would only repeat the target query.
+            inner = block if block.startswith("VALUES") else ""
+            query = check.query[:at] + " " + block + check.query[at:].replace(FOCUS, inner)
+            solutions = focus.data.select(query)
             names = [v.value for v in solutions.variables]
             for row in solutions:
                 this = row["this"]
