@@ -93,6 +93,9 @@ class FocusNodes:
         self.data = data
         self.only = None if only is None else {n.n3(): n for n in only}
         self._cache: dict[Targets, dict[str, OxTerm]] = {}
+        self._blank = self.only is not None and any(isinstance(n, BNode) for n in self.only.values())
+        keys = sorted(self.only) if self.only is not None and not self._blank else []
+        self._batches = [" ".join(keys[i : i + _BATCH]) for i in range(0, len(keys), _BATCH)]
 
     def terms(self, targets: Targets) -> dict[str, OxTerm]:
         """The focus nodes of ``targets`` (among ``only``), by their N-Triples form."""
@@ -106,14 +109,12 @@ class FocusNodes:
         pattern = _target_pattern(targets)
         if pattern is None:
             return {}
-        if self.only is None or any(isinstance(n, BNode) for n in self.only.values()):
+        if self.only is None or self._blank:
             rows = self.data.select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")
             found = {str(r["this"]): r["this"] for r in rows}
             return found if self.only is None else {k: v for k, v in found.items() if k in self.only}
         out: dict[str, OxTerm] = {}
-        nodes = sorted(self.only)
-        for i in range(0, len(nodes), _BATCH):  # the nodes asked for, kept when a target pattern holds for them
-            block = " ".join(nodes[i : i + _BATCH])
+        for block in self._batches:  # the nodes asked for, kept when a target pattern holds for them
             for r in self.data.select(f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {block} }} {pattern} }}"):
                 out[str(r["this"])] = r["this"]
         return out
@@ -486,18 +487,23 @@ def _present(data: Data, nodes: Iterable[Node]) -> set[Node]:
 
 
 def check_update(
-    data: Data, changed: Iterable[str], previous: ValidationReport | None, texts: Mapping[str, str] | None = None
+    data: Data,
+    changed: Iterable[str],
+    previous: ValidationReport | None,
+    texts: Mapping[str, str] | None = None,
+    *,
+    touched: set[Node] | None = None,
 ) -> ValidationReport:
     """The full report of ``data`` after an update that wrote the ``changed`` graphs.
 
-    With the ``previous`` generation's full report, only the nodes of the changed graphs are checked and their
-    results replace the earlier ones (results on nodes no longer in the data are dropped); without one, all of
-    ``data`` is checked.
+    With the ``previous`` generation's full report, only the nodes of the changed graphs (:func:`document_nodes`)
+    and the ``touched`` nodes are checked and their results replace the earlier ones (results on nodes no longer in
+    the data are dropped); without one, all of ``data`` is checked.
     """
     if previous is None:
         LOG.info("no report of the previous store generation: checking the whole graph")
         return check_data(data, texts)
-    focus = document_nodes(data, changed)
+    focus = document_nodes(data, changed) | (touched or set())
     update = check_data(data, texts, focus=focus)
     present = _present(data, (r.focus_node for r in previous.results))
     return replace(merged(previous, lambda n: n in focus or n not in present, update), generated=update.generated)
@@ -520,5 +526,25 @@ def check_write(
     writes = {g: list(graphs.get(g, ())) for g in names}
     kept = store.validation_report()
     previous = None if kept is None else read(kept)
+    current = store.generation()
+    touched: set[Node] = set()
+    whole = [g.value for g in names]
+    if current is not None:  # a shared graph (entities, derived links): the nodes of the triples that changed
+        whole = [g.value for g in names if _DOCUMENT_GRAPH in g.value]
+        for g in names:
+            if _DOCUMENT_GRAPH not in g.value:
+                touched |= _changed_nodes(current.quads_for_pattern(None, None, None, g), writes[g])
     with store.staged(writes) as staged:
-        return check_update(Data(staged, union=True), [g.value for g in names], previous, texts)
+        return check_update(Data(staged, union=True), whole, previous, texts, touched=touched)
+
+
+def _changed_nodes(old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> set[Node]:
+    """Subjects and objects (but literals) of the triples in one version of a graph and not the other."""
+    before = {(q.subject, q.predicate, q.object) for q in old}
+    after = {(q.subject, q.predicate, q.object) for q in new}
+    nodes: set[Node] = set()
+    for s, _p, o in before ^ after:
+        nodes.add(to_rdflib(s))
+        if not isinstance(o, ox.Literal):
+            nodes.add(to_rdflib(o))
+    return nodes
