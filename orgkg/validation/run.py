@@ -529,22 +529,24 @@ def check_write(
     current = store.generation()
     touched: set[Node] = set()
     whole = [g.value for g in names]
-    if current is not None:  # a shared graph (entities, derived links): the nodes of the triples that changed
-        whole = [g.value for g in names if _DOCUMENT_GRAPH in g.value]
+    if current is not None:
+        # The nodes of the triples that changed, in any graph: a document's own nodes, and those it points to (a
+        # programme it mentions is no longer unattested), or that a shared graph changed. SHACL results depend on
+        # a node's neighbourhood, so this is what can change; the rest of the report stands.
+        whole = []
         for g in names:
-            if _DOCUMENT_GRAPH not in g.value:
-                touched |= _changed_nodes(current.quads_for_pattern(None, None, None, g), writes[g])
+            touched |= _changed_nodes(current.quads_for_pattern(None, None, None, g), writes[g])
     with store.staged(writes) as staged:
         return check_update(Data(staged, union=True), whole, previous, texts, touched=touched)
 
 
 def _changed_nodes(old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> set[Node]:
-    """Subjects and objects (but literals) of the triples in one version of a graph and not the other."""
+    """IRIs of the subjects and objects of the triples in one version of a graph and not the other."""
     before = {(q.subject, q.predicate, q.object) for q in old}
     after = {(q.subject, q.predicate, q.object) for q in new}
     nodes: set[Node] = set()
     for s, _p, o in before ^ after:
-        nodes.add(to_rdflib(s))
-        if not isinstance(o, ox.Literal):
-            nodes.add(to_rdflib(o))
+        for term in (s, o):
+            if isinstance(term, ox.NamedNode):  # blank nodes: the ontology's axioms, never a focus node here
+                nodes.add(to_rdflib(term))
     return nodes
