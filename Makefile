@@ -68,10 +68,12 @@ test: install lint virtuoso-install web-test-deps
 	$(MAKE) --no-print-directory shacl-report
 
 # Build the seed graph as CI sees it: prints the SHACL summary, writes the full report (text and W3C Turtle)
-# under build/reports, and fails on any violation (orgkg build refuses to store a graph with violations).
+# under build/reports, and fails on any violation (orgkg build refuses to store a graph with violations); then
+# validates the store built, in place, with the ontology consistency check (HermiT) too, its JUnit report beside.
 shacl-report: install
 	$(BIN)/orgkg build data --strict --store build/ci-store --reports build/reports --quiet
 	@head -1 build/reports/validation.txt
+	$(BIN)/orgkg validate --store build/ci-store --reasoner --format junit > build/reports/validation.junit.xml
 
 # A throwaway Virtuoso 7 on loopback, to try the remote store (orgkg … --endpoint URL): a fresh database under
 # $(VIRTUOSO_DIR), free ports, a loader account whose credentials land in $(VIRTUOSO_DIR)/credentials.env;

@@ -209,17 +209,17 @@ def worker(docs_count: int, seed: int, repeats: int, skip: frozenset[str] = froz
 
 def _add_one(store: Any, cache_dir: Path, path: Path) -> dict[str, Any]:
     """Add one document to the built store as `orgkg add` does (its validation gate included), by stage."""
-    from orgkg.checks import validate_dataset
     from orgkg.corpus import Cache, update
-    from orgkg.graphs import to_rdflib
+    from orgkg.validation.report import to_turtle
+    from orgkg.validation.run import check_write
 
     verdict: dict[str, Any] = {}
 
-    def check(result: Any, graphs: set[Any]) -> bool:  # the gate of orgkg.cli_corpus.run_update
+    def check(result: Any, graphs: set[Any]) -> bool | bytes:  # the gate of orgkg.cli_corpus.run_update
         texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
-        report = validate_dataset(to_rdflib(result.graphs), texts, only={g.value for g in graphs})
+        report = check_write(store, result.graphs, graphs, texts)
         verdict["violations"] = sum(1 for r in report.results if r.severity == "Violation")
-        return bool(report.conforms)
+        return to_turtle(report) if report.conforms else False
 
     t0 = time.perf_counter()
     change = update(store, Cache(cache_dir), add=[path], check=check)

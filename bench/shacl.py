@@ -6,10 +6,10 @@
 
 1. **pySHACL alone on the whole graph** (the baseline: what a user would do without orgkg's engine): the union
    of every named graph but ``graph/ontology`` as one rdflib Graph, the shapes of ``shapes/`` as
-   ``orgkg.validate.load_shapes`` reads them, ``graph/ontology`` as ``ont_graph``, ``inference="none"``,
+   ``orgkg.validation.compile.load_shapes`` reads them, ``graph/ontology`` as ``ont_graph``, ``inference="none"``,
    ``advanced=True``, warnings and infos allowed (as orgkg calls pySHACL), ``meta_shacl=False``; pySHACL copies
    the data graph before mixing the ontology in (``inplace=False``), as a user's call would.
-2. **orgkg's full validation** as ``orgkg build`` runs it: ``orgkg.checks.validate_dataset(dataset, texts)``
+2. **orgkg's full validation** as ``orgkg build`` runs it: :func:`validate_dataset`
    with the documents' texts (so the quote check runs too; the baseline has no equivalent of it).
 3. **One added document**: ``validate_dataset(dataset, texts, only={its graph})``, the incremental check of
    ``orgkg add``; the document is the last document graph by name. Also with ``graph/entities`` and ``graph/derived``
@@ -172,13 +172,23 @@ def findings_of_report_graph(report: rdflib.Graph) -> set[Finding]:
 
 
 def findings_of_orgkg(report: Any) -> tuple[set[Finding], set[Finding]]:
-    """(SHACL findings, quote-check findings) of an ``orgkg.validate.ValidationReport``."""
+    """(SHACL findings, quote-check findings) of an ``orgkg.validation.report.ValidationReport``."""
     shacl: set[Finding] = set()
     quotes: set[Finding] = set()
     for r in report.results:
-        key = (_node_key(r.focus_node), _path_key(r.result_path, report.report_graph), r.rule_id, r.severity)
+        key = (_node_key(r.focus_node), _path_key(r.result_path, report.paths), r.rule_id, r.severity)
         (quotes if r.rule_id == QUOTE_RULE else shacl).add(key)
     return shacl, quotes
+
+
+def validate_dataset(ds: rdflib.Dataset, texts: dict[str, str], only: set[str] | None = None) -> Any:
+    """orgkg's check of an rdflib dataset as ``orgkg build`` (all nodes) or ``orgkg add`` (``only`` those graphs'
+    nodes) runs it; the dataset goes once into an in-memory store (as a build's graphs do)."""
+    from orgkg.validation.data import from_dataset
+    from orgkg.validation.run import check_data, document_nodes
+
+    data = from_dataset(ds)
+    return check_data(data, texts, focus=None if only is None else document_nodes(data, only))
 
 
 def _rudof_path(path: str | None) -> str:
@@ -322,7 +332,7 @@ def run_pyshacl(ds: rdflib.Dataset, focus_nodes: list[URIRef] | None = None) -> 
     """pySHACL on the whole graph, as a user would call it (only ``focus_nodes`` if given); the report graph."""
     import pyshacl
 
-    from orgkg.validate import load_shapes
+    from orgkg.validation.compile import load_shapes
 
     data, ontology = baseline_graphs(ds)
     _conforms, report, _text = pyshacl.validate(
@@ -583,8 +593,7 @@ def _rudof(data_nt: str, shapes_ttl: str) -> Any:
 
 def rudof_capabilities() -> dict[str, Any]:
     """pyrudof on the shapes' test cases: each invalid case must fire its rule and nothing else."""
-    from orgkg.sparql_constraints import split_checks
-    from orgkg.validate import load_shapes
+    from orgkg.validation.compile import load_shapes, split_checks
 
     shapes = load_shapes()
     sparql_rules = {_rule(c.shape) for c in split_checks(shapes)[0]}
@@ -616,11 +625,12 @@ def rudof_capabilities() -> dict[str, Any]:
 
 
 def shape_cases_agreement() -> dict[str, Any]:
-    """pySHACL and orgkg's engine (orgkg.validate.validate) on every test case of the shapes, with and without the
+    """pySHACL and orgkg's engine (orgkg.validation.run.validate) on every test case of the shapes, with and without the
     ontology: the same findings, compared as (focus node, result path, rule id, severity)?"""
     import pyshacl
 
-    from orgkg.validate import load_shapes, validate
+    from orgkg.validation.compile import load_shapes
+    from orgkg.validation.run import validate
 
     shapes = load_shapes()
     ontology = rdflib.Graph()
@@ -662,8 +672,7 @@ def _rudof_version() -> str:
 
 def _core_shapes_ttl() -> tuple[str, str, set[str]]:
     """(core shapes as Turtle, all shapes as Turtle, ids of the rules with sh:sparql constraints)."""
-    from orgkg.sparql_constraints import split_checks
-    from orgkg.validate import load_shapes
+    from orgkg.validation.compile import load_shapes, split_checks
 
     shapes = load_shapes()
     checks, core = split_checks(shapes)
@@ -689,7 +698,6 @@ def measure(
     its time is then a lower bound (the ratio an upper bound) and there are no findings to compare.
     """
     from bench.corpus import write_corpus
-    from orgkg.checks import validate_dataset
     from orgkg.graphs import to_rdflib
     from orgkg.pipeline import build_graphs
 
@@ -877,7 +885,6 @@ def _one_document_consistency(
     ``only={document}`` must report exactly the whole-graph findings on the nodes minted under the document;
     ``only={document, entities, derived}`` exactly those and the findings on the subjects of the shared graphs.
     """
-    from orgkg.checks import validate_dataset
 
     counts: dict[str, int] = {}
     for inj in injections:
@@ -993,7 +1000,7 @@ def markdown(results: list[dict[str, Any]]) -> list[str]:
         "`bench/shacl.py`. **pySHACL** is the baseline a user would run without orgkg's engine: every named graph "
         "but `graph/ontology` as one rdflib Graph, the shapes of `shapes/`, `graph/ontology` as `ont_graph`, "
         "`inference=none`, `advanced=True`, warnings and infos allowed. **orgkg** is "
-        "`orgkg.checks.validate_dataset` as `orgkg build` calls it, with the document texts (so its quote check "
+        "`orgkg.validation.run.check_data` as `orgkg build` calls it, with the document texts (so its quote check "
         "runs too). **one doc** is the incremental check of `orgkg add`: `validate_dataset(…, only={one document's "
         "graph})`; *+ shared* also names `graph/entities` and `graph/derived` (what `orgkg add` passes "
         "when they changed too). Wall-clock seconds, measured in the same process and run; CPU seconds in "

@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--file", type=Path, help="an RDF file (TriG, N-Quads, Turtle) instead of the store")
     v.add_argument("--format", choices=["text", "turtle", "json", "junit"], default="text")
     v.add_argument("--lang", choices=["zh", "en"], default="zh")
+    v.add_argument(
+        "--reasoner", action="store_true", help="also check consistency with the ontology (HermiT; needs Java)"
+    )
 
     e = sub.add_parser("export", help="write the whole graph, named graphs kept")
     _store_arg(e)
@@ -143,9 +146,10 @@ def _pad(s: str, width: int) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from orgkg.checks import summary_line, validate_dataset, write_reports
-    from orgkg.graphs import to_rdflib
     from orgkg.pipeline import build_graphs, stderr_progress
+    from orgkg.validation.data import from_graphs
+    from orgkg.validation.report import summary_line, to_turtle, write_reports
+    from orgkg.validation.run import check_data
 
     started = time.perf_counter()
     store = _open(args)  # a misconfigured store fails now, not after the build
@@ -153,7 +157,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         args.sources, keep_going=args.keep_going, strict=args.strict, progress=None if args.quiet else stderr_progress
     )
     texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
-    report = validate_dataset(to_rdflib(result.graphs), texts)
+    report = check_data(from_graphs(result.graphs), texts)
     reports = write_reports(report, args.reports)
     print(f"{summary_line(report)} (report: {reports[0]})", file=sys.stderr)
     if not report.conforms and not args.allow_violations:
@@ -164,7 +168,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return EXIT_VIOLATIONS
     with store.writing():
-        store.replace_graphs(result.graphs, drop_others=True)
+        store.replace_graphs(result.graphs, drop_others=True, report=to_turtle(report))
         cache = Cache(cache_folder(args))
         fill_cache(cache, result.documents)
         cache.prune({doc.source.sha256 for doc in result.documents})
@@ -238,7 +242,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from orgkg.validate_cli import run_validate
+    from orgkg.validation.cli import run_validate
 
     code: int = run_validate(args)
     return code

@@ -34,16 +34,15 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser], stor
 
 def run_update(args: argparse.Namespace, store: Store, *, remove: bool) -> int:
     """Run an add or remove; exit 0 done, 1 refused for violations, 2 error."""
-    from orgkg.checks import summary_line, validate_dataset, write_reports
-    from orgkg.graphs import to_rdflib
+    from orgkg.validation.report import summary_line, to_turtle, write_reports
+    from orgkg.validation.run import check_write
 
-    def check(result: BuildResult, graphs: set[NamedNode]) -> bool:
+    def check(result: BuildResult, graphs: set[NamedNode]) -> bool | bytes:
         texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
-        changed = {g.value for g in graphs}
-        report = validate_dataset(to_rdflib(result.graphs), texts, only=changed)
+        report = check_write(store, result.graphs, graphs, texts)  # the full report of the store as it will be
         write_reports(report, args.reports)
         print(summary_line(report), file=sys.stderr)
-        return report.conforms or bool(args.allow_violations)
+        return to_turtle(report) if report.conforms or args.allow_violations else False
 
     try:
         change = update(

@@ -185,7 +185,9 @@ def find_document(docs: Sequence[StoredDocument], ref: str) -> StoredDocument:
     raise CorpusError(f"no document {ref!r} in the store; it holds: {names}")
 
 
-Validator = Callable[[BuildResult, set[NamedNode]], bool]
+Validator = Callable[[BuildResult, set[NamedNode]], bool | bytes]
+"""Given the new build and the graphs about to be written: False refuses the update; True, or the validation
+report of the store as it will be (W3C SHACL Turtle, kept with the data by stores that keep reports), lets it go."""
 
 
 def update(
@@ -282,14 +284,15 @@ def _update(
     for g in sorted(gone):
         writes[NamedNode(g)] = []
     clock.lap("compare")
-    if check is not None and not check(result, set(writes)):
+    verdict = True if check is None else check(result, set(writes))
+    if verdict is False:
         raise CorpusError("the updated graph has SHACL violations; nothing was written (see the report)")
     clock.lap("check")
     for raw, path, doc in pending:
         cache.put_source(doc.source.sha256, raw, path)
         cache.put_records(doc)
     try:
-        store.replace_graphs(writes)
+        store.replace_graphs(writes, report=verdict if isinstance(verdict, bytes) else None)
     except BaseException:
         cache.prune({d.sha256 for d in stored})  # the store still holds the old documents only
         raise

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from orgkg.pipeline import BuildResult
 from orgkg.stores.embedded import EmbeddedStore
 
 ID = "https://w3id.org/orgkg/id/"
@@ -259,19 +260,27 @@ REPORT = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 """
 
 
-def test_validation_report(client: TestClient) -> None:
-    reports: Path = client.reports  # type: ignore[attr-defined]
-    missing = client.get("/validation")
+def test_validation_report(
+    client: TestClient, seed_build: BuildResult, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    missing = client.get("/validation")  # the seed store was written without a report
     assert missing.status_code == 404 and "orgkg build" in missing.json()["detail"]
-    (reports / "validation.ttl").write_text(REPORT, encoding="utf-8")
-    body = get(client, "/validation")
-    assert body["conforms"] is False and body["counts"] == {"Violation": 1, "Warning": 1, "Info": 0}
-    first = body["results"]["items"][0]
-    assert first["severity"] == "Violation" and first["rule"] == "TaskHasTitle" and first["message"] == "任务没有标题。"
-    english = get(client, "/validation", lang="en", severity="Violation")
-    assert english["results"]["total"] == 1 and english["results"]["items"][0]["message"] == "The task has no title."
-    turtle = client.get("/validation", headers={"Accept": "text/turtle"})
-    assert turtle.headers["content-type"].startswith("text/turtle") and "sh:ValidationReport" in turtle.text
+    # The report served is the one kept with the store generation served, not the last one any build wrote.
+    store = EmbeddedStore(tmp_path_factory.mktemp("reported") / "store")
+    store.replace_graphs(seed_build.graphs, drop_others=True, report=REPORT.encode("utf-8"))
+    reports = tmp_path_factory.mktemp("other-reports")
+    (reports / "validation.ttl").write_text("[] a <http://www.w3.org/ns/shacl#ValidationReport> .", encoding="utf-8")
+    with TestClient(create_app(store, Settings(reports=reports, workers=1))) as own:
+        body = get(own, "/validation")
+        assert body["conforms"] is False and body["counts"] == {"Violation": 1, "Warning": 1, "Info": 0}
+        first = body["results"]["items"][0]
+        assert first["severity"] == "Violation" and first["rule"] == "TaskHasTitle"
+        assert first["message"] == "任务没有标题。"
+        english = get(own, "/validation", lang="en", severity="Violation")
+        assert english["results"]["total"] == 1
+        assert english["results"]["items"][0]["message"] == "The task has no title."
+        turtle = own.get("/validation", headers={"Accept": "text/turtle"})
+        assert turtle.headers["content-type"].startswith("text/turtle") and "sh:ValidationReport" in turtle.text
 
 
 def test_health_and_docs(client: TestClient) -> None:

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from orgkg.consistency import check_consistency
 from orgkg.graphs import to_rdflib
 from orgkg.iris import ONTOLOGY_GRAPH
 from orgkg.pipeline import ONTOLOGY_FILE, BuildResult
+from orgkg.validation.reasoner import check_consistency
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime (make install)")
 

@@ -14,7 +14,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from orgkg import vocab
-from orgkg.consistency import ConsistencyResult, check_consistency
+from orgkg.validation.reasoner import ConsistencyResult, check_consistency
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "orgkg.ttl"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import rdflib
 from rdflib import Literal, URIRef
 
-from orgkg.checks import validate_dataset
 from orgkg.graphs import to_rdflib
 from orgkg.pipeline import BuildResult
+from orgkg.validation.data import from_dataset
+from orgkg.validation.run import check_data
 
 OKG = rdflib.Namespace("https://w3id.org/orgkg/ontology#")
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
@@ -35,7 +36,7 @@ def test_corrupted_seed_graph(seed_build: BuildResult) -> None:
     quote = URIRef(f"{g.value(resp7, PROV.wasDerivedFrom)}#quote")
     g.set((quote, OA.exact, Literal("分管领导：王五。")))
 
-    report = validate_dataset(ds, texts)
+    report = check_data(from_dataset(ds), texts)
     assert not report.conforms
     fired = {(r.rule_id, str(r.focus_node)): r for r in report.results if r.severity == "Violation"}
     rules = {rule for rule, _ in fired}

@@ -26,10 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import get_settings, get_store
 from api.problems import ProblemError, responses
 from api.settings import Settings
-from orgkg.checks import validate_dataset, write_reports
 from orgkg.corpus import Cache, Change, CorpusError, stored_documents, update
 from orgkg.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, FormatError, bom_encoding, sniff
-from orgkg.graphs import to_rdflib
 from orgkg.isolate import extract_isolated
 from orgkg.pipeline import BuildResult
 from orgkg.records import ExtractedDocument
@@ -37,6 +35,8 @@ from orgkg.source import SourceError
 from orgkg.stores.base import Store
 from orgkg.stores.embedded import EmbeddedStore
 from orgkg.stores.lock import StoreBusy
+from orgkg.validation.report import to_turtle, write_reports
+from orgkg.validation.run import check_write
 from orgkg.vocab import ID_NS
 
 router = APIRouter(tags=["documents (write)"])
@@ -117,11 +117,12 @@ def _run(
     remove: list[str],
     extracted: dict[Path, ExtractedDocument] | None = None,
 ) -> Change:
-    def check(result: BuildResult, graphs: set[NamedNode]) -> bool:
+    def check(result: BuildResult, graphs: set[NamedNode]) -> bool | bytes:
         texts = {ctx.iri.value: ctx.doc.source.text for ctx in result.resolution.documents}
-        report = validate_dataset(to_rdflib(result.graphs), texts, only={g.value for g in graphs})
-        write_reports(report, settings.reports)
-        return report.conforms
+        report = check_write(store, result.graphs, graphs, texts)  # the full report of the store as it will be
+        if not store.keeps_reports:
+            write_reports(report, settings.reports)
+        return to_turtle(report) if report.conforms else False
 
     try:
         return update(store, _cache(store, settings), add=add, remove=remove, check=check, extracted=extracted)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Variable
+from pyoxigraph import Store as OxStore
 
 Term = NamedNode | Literal
 JsonTerm = dict[str, str]  # {"type": "uri"|"literal"|"bnode", "value": …, "xml:lang"?: …, "datatype"?: …}
@@ -141,10 +142,17 @@ class Store(Protocol):
         """Run a SELECT query over the union of all named graphs, with variables pre-bound."""
         ...
 
-    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
+    keeps_reports: bool
+    """Whether the store keeps a validation report with each version of its data (``validation_report``)."""
+
+    def replace_graphs(
+        self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False, report: bytes | None = None
+    ) -> None:
         """Atomically replace the named graphs given (and, with drop_others, remove every other graph).
 
-        Holds the store's writer lock (``writing``) while it writes."""
+        ``report`` is the validation report (W3C SHACL, Turtle) of the data written, kept with it where the store
+        ``keeps_reports``. Holds the store's writer lock (``writing``) while it writes.
+        """
         ...
 
     def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
@@ -152,6 +160,18 @@ class Store(Protocol):
 
         Waits at most ``wait`` seconds (default ``ORGKG_WRITE_WAIT``, 60), then raises
         ``orgkg.stores.lock.StoreBusy``; re-entrant in the thread holding it (see ``orgkg.stores.lock``)."""
+        ...
+
+    def validation_report(self) -> bytes | None:
+        """The validation report kept with the data as it is now; None if there is none (or none is kept)."""
+        ...
+
+    def staged(self, graphs: Mapping[NamedNode, Iterable[Quad]]) -> AbstractContextManager[OxStore]:
+        """The data with ``graphs`` replaced, as a throw-away Oxigraph database: to check a write before making it."""
+        ...
+
+    def generation(self) -> OxStore | None:
+        """The Oxigraph database holding the data as it is now, read-only, to read in place; None if remote."""
         ...
 
     def graph_names(self) -> list[str]:

@@ -5,6 +5,8 @@ Layout of ``--store DIR``::
     DIR/current        symlink → generations/<n>   (swapped atomically with os.replace)
     DIR/generations/<n> one complete pyoxigraph database each
 
+    DIR/reports/<n>.ttl the validation report of generation <n> (W3C SHACL), written before it is current
+
 A write builds a new generation (a hard-link checkpoint of the current one, via ``Store.backup``, then
 the changes) and only then points ``current`` at it; a failed or interrupted write leaves ``current`` as it
 was. Readers open the generation ``current`` points to, read-only, and reopen when it moves.
@@ -52,6 +54,7 @@ class EmbeddedStore:
     """A pyoxigraph store on disk under ``directory``; see the module docstring for the layout."""
 
     network = False
+    keeps_reports = True  # each generation keeps its validation report (see ``validation_report``)
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -185,12 +188,20 @@ class EmbeddedStore:
         return self._lock.hold(wait)
 
     # writing ---------------------------------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
-        """Write a new generation with ``graphs`` replaced (all other graphs dropped with ``drop_others``)."""
-        with self.writing():
-            self._replace_graphs(graphs, drop_others=drop_others)
+    def replace_graphs(
+        self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False, report: bytes | None = None
+    ) -> None:
+        """Write a new generation with ``graphs`` replaced (all other graphs dropped with ``drop_others``).
 
-    def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool) -> None:
+        ``report`` (a W3C SHACL validation report in Turtle) is kept with the new generation, in place before the
+        generation becomes current; without one, the new generation has no report. Holds the writer lock.
+        """
+        with self.writing():
+            self._replace_graphs(graphs, drop_others=drop_others, report=report)
+
+    def _replace_graphs(
+        self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool, report: bytes | None
+    ) -> None:
         generations = self.directory / "generations"
         generations.mkdir(parents=True, exist_ok=True)
         number = 1 + max((int(p.name) for p in generations.iterdir() if p.name.isdigit()), default=0)
@@ -198,20 +209,15 @@ class EmbeddedStore:
         staging = generations / f"{number}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         store: OxStore | None = None
         try:
-            if self.exists() and not drop_others:
-                with self._reading():
-                    OxStore.read_only(str(self.current.resolve())).backup(str(staging))
-                store = OxStore(str(staging))
-                for g in graphs:
-                    store.remove_graph(g)
-            else:
-                store = OxStore(str(staging))
+            store = self._stage(staging, graphs, drop_others)
             store.bulk_extend(q for quads in graphs.values() for q in quads)
             store.flush()
             store.optimize()
             store = None  # closes the database before it is moved
             final = generations / str(number)
             os.replace(staging, final)
+            if report is not None:
+                self._save_report(final.name, report)
             link = self.directory / "current.new"
             if link.is_symlink() or link.exists():
                 link.unlink()
@@ -223,16 +229,70 @@ class EmbeddedStore:
             raise
         self._prune(keep={final.name})
 
+    def _stage(self, folder: Path, graphs: Mapping[NamedNode, Iterable[Quad]], drop_others: bool) -> OxStore:
+        """A new database in ``folder``: the current generation (unless ``drop_others``) without ``graphs``.
+
+        The caller adds the graphs' quads, so that on failure it holds the only reference to the database.
+        """
+        if self.exists() and not drop_others:
+            with self._reading():
+                OxStore.read_only(str(self.current.resolve())).backup(str(folder))
+            store = OxStore(str(folder))
+            for g in graphs:
+                store.remove_graph(g)
+        else:
+            store = OxStore(str(folder))
+        return store
+
+    @contextmanager
+    def staged(self, graphs: Mapping[NamedNode, Iterable[Quad]]) -> Iterator[OxStore]:
+        """The current generation with ``graphs`` replaced, as a throw-away database (to check a write before it).
+
+        A hard-link checkpoint plus the changes: its cost is that of the changes, not of the store.
+        """
+        folder = Path(tempfile.mkdtemp(prefix="staged-", dir=self.directory))
+        shutil.rmtree(folder)  # the checkpoint wants to create its folder
+        store: OxStore | None = None
+        try:
+            store = self._stage(folder, graphs, drop_others=False)
+            store.bulk_extend(q for quads in graphs.values() for q in quads)
+            yield store
+        finally:
+            store = None
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def generation(self) -> OxStore:
+        """The database of the current generation, read-only (to validate it in place)."""
+        return self._open()
+
+    def validation_report(self) -> bytes | None:
+        """The validation report kept with the current generation (W3C SHACL, Turtle), None if it has none."""
+        if not self.exists():
+            return None
+        try:
+            return (self.directory / "reports" / f"{self.current.resolve().name}.ttl").read_bytes()
+        except OSError:
+            return None
+
+    def _save_report(self, generation: str, report: bytes) -> None:
+        folder = self.directory / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".ttl")
+        with os.fdopen(fd, "wb") as f:
+            f.write(report)
+        os.replace(tmp, folder / f"{generation}.ttl")
+
     def _prune(self, keep: set[str]) -> None:
         """Delete older generations (a reader holding one open keeps its files until it closes them)."""
         for p in (self.directory / "generations").iterdir():
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)
-        fingerprints = self.directory / "fingerprints"
-        if fingerprints.is_dir():
-            for f in fingerprints.iterdir():
-                if f.stem not in keep:
-                    f.unlink(missing_ok=True)
+        for kept in ("fingerprints", "reports"):
+            folder = self.directory / kept
+            if folder.is_dir():
+                for f in folder.iterdir():
+                    if f.stem not in keep:
+                        f.unlink(missing_ok=True)
 
     # fingerprints of stored graphs (what `orgkg add` compares with) --------------------------------------
     def _manifest(self) -> tuple[Path, dict[str, str]]:

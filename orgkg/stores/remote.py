@@ -36,12 +36,13 @@ import re
 import urllib.error
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import Store as OxStore
 from SPARQLWrapper import (
     ASK,
     BASIC,
@@ -334,6 +335,26 @@ class RemoteStore:
         return writer.hold(wait)
 
     # talking to the server ----------------------------------------------------------------------
+    keeps_reports = False  # no versions of the data to keep a report with; reports go to --reports
+
+    def validation_report(self) -> bytes | None:
+        """None: a remote store keeps no validation report."""
+        return None
+
+    def generation(self) -> None:
+        """None: the data is on the server (validation reads its dump)."""
+        return None
+
+    @contextmanager
+    def staged(self, graphs: Mapping[NamedNode, Iterable[Quad]]) -> Iterator[OxStore]:
+        """The server's data (its dump) with ``graphs`` replaced, in an in-memory Oxigraph database."""
+        store = OxStore()
+        store.bulk_extend(parse(self.dump("nquads"), format=RdfFormat.N_QUADS))
+        for g in graphs:
+            store.remove_graph(g)
+        store.bulk_extend(q for quads in graphs.values() for q in quads)
+        yield store
+
     def _wrapper(self, text: str, kind: str) -> SPARQLWrapper:
         w = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint, agent="orgkg (SPARQLWrapper)")
         w.setMethod(POST)
@@ -598,8 +619,13 @@ class RemoteStore:
         """Nothing to release: every request opens and closes its own connection."""
 
     # writing ---------------------------------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False) -> None:
-        """Load ``graphs`` into staging graphs, then swap them in with one update (see the module docstring)."""
+    def replace_graphs(
+        self, graphs: Mapping[NamedNode, Iterable[Quad]], *, drop_others: bool = False, report: bytes | None = None
+    ) -> None:
+        """Load ``graphs`` into staging graphs, then swap them in with one update (see the module docstring).
+
+        ``report`` is not kept (``keeps_reports`` is False): the caller writes it where it writes reports.
+        """
         with self.writing():
             self._replace_graphs(graphs, drop_others=drop_others)
 

@@ -1,10 +1,9 @@
-"""SHACL constraints run once per constraint on pyoxigraph, for all focus nodes at once.
+"""Shapes → plan: each SHACL constraint compiled to one SPARQL SELECT for all focus nodes at once (pure).
 
 pySHACL evaluates every constraint once per focus node in Python: a SPARQL-based constraint is an rdflib query
-per focus node, a property shape is a Python call per focus node and value. On the seed graph SPARQL-based
-constraints were about 85 % of validation time (cProfile); with those on Oxigraph, the core constraints left to
-pySHACL still cost about 3 ms per focus node on the synthetic benchmark corpus (bench/shacl.py), 2 s for one
-document of 3,000 triples.
+per focus node, a property shape is a Python call per focus node and value. Here each constraint becomes one
+SELECT of its violations (``?this``, and ``?value`` where there is a value node), run by
+:mod:`orgkg.validation.run` on the store with the focus nodes bound by a block opening the WHERE group.
 
 **SPARQL-based constraints** (``sh:sparql`` / ``sh:select``). SHACL 1.0 §5.3.1 defines the result of such a
 constraint as the solutions of its SELECT with ``$this`` pre-bound to each focus node; for SELECTs whose first
@@ -13,52 +12,81 @@ equals evaluating the SELECT once with the focus nodes bound by a block opening 
 ``VALUES ?this { … }`` of the focus nodes asked for, or a sub-select of the shape's targets when every focus node
 is — so ``$this`` is bound even where it appears only inside FILTER NOT EXISTS.
 
-**Core constraint components** the shapes use are translated to one SELECT each, with the same focus block, by
+**Core constraint components** (:data:`COMPILED`) are translated to one SELECT each, with the same focus block, by
 their definitions in SHACL 1.0 §4 (value nodes = the objects of the path, or its subjects for an inverse path, or
 the focus node itself in a node shape): ``sh:minCount``/``sh:maxCount`` (distinct value nodes), ``sh:class``
 (``rdf:type/rdfs:subClassOf*``), ``sh:languageIn``, ``sh:minLength``/``sh:maxLength``, ``sh:pattern``,
 ``sh:min/maxInclusive``/``Exclusive``, ``sh:in`` and ``sh:hasValue`` (IRIs), ``sh:lessThan(OrEquals)`` and
 ``sh:disjoint``; where the definitions leave room (string forms, comparisons of unlike values) they follow
-pySHACL, which the benchmark compares against. ``sh:datatype`` is checked in Python on the data as given
-(:class:`DatatypeCheck`): Oxigraph stores derived integer types as ``xsd:integer`` and re-writes numeric lexical
-forms, so a datatype judged on its copy could differ from the data's.
+pySHACL, which the tests compare against. ``sh:datatype`` (:class:`DatatypeCheck`) is decided in Python by
+:func:`datatype_matches` (as pySHACL decides it on rdflib terms), on the rows a SELECT leaves as candidates.
 
 Queries are run as written but for one rewrite, :func:`not_exists_as_minus`: Oxigraph evaluates ``FILTER NOT
 EXISTS`` once per solution with a join order fixed before the outer variables are bound, which made checks grow
 with the square of the graph; the equivalent MINUS is evaluated once.
 
-Anything else — other components, paths other than an IRI or ``[ sh:inversePath IRI ]``, shapes reached through
-``sh:node``/``sh:and``/``sh:or``/``sh:xone``/``sh:not``/qualified shapes, SHACL-AF targets and rules,
-``$shapesGraph``/``$currentShape`` — stays in the shapes graph :func:`plan` leaves for pySHACL. The shapes' own
-test suite (a valid base and one invalid example per rule) and bench/shacl.py (pySHACL on the whole graph vs
-orgkg on injected violations) check that both routes report the same.
+**Fallback, per shape.** A shape validated on its own (one with targets: a *unit*) is compiled with its property
+shapes, or not at all: when it or one of its property shapes uses anything the translation does not follow —
+other components, paths other than an IRI or ``[ sh:inversePath IRI ]``, shapes reached through
+``sh:node``/``sh:and``/``sh:or``/``sh:xone``/``sh:not``/qualified shapes, property shapes of property shapes,
+SHACL-AF targets and rules, ``$shapesGraph``/``$currentShape`` — the unit is left to pySHACL, logged with its
+name and the reason (:attr:`Plan.fallbacks`). The other units are compiled as before; only their targets are
+taken out of the shapes graph pySHACL gets (:attr:`Plan.remaining`), so shapes they reach stay whole for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from orgkg.stores.base import _first_where
+LOG = logging.getLogger("orgkg.validation")
+
+DEFAULT_SHAPES_DIR = Path(__file__).resolve().parent.parent.parent / "shapes"
+SHAPES_NS = Namespace("https://w3id.org/orgkg/shapes#")
 
 Targets = tuple[tuple[URIRef, Node], ...]  # (sh:targetClass | sh:targetSubjectsOf | …, value)
 
 
+def load_shapes(path: Path = DEFAULT_SHAPES_DIR) -> Graph:
+    """All shapes in ``path``: every ``*.ttl`` of a folder, or one Turtle file."""
+    files = sorted(path.glob("*.ttl")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise FileNotFoundError(f"no SHACL shapes (*.ttl) at {path}")
+    shapes = Graph()
+    for f in files:
+        shapes.parse(f, format="turtle")
+    return shapes
+
+
+def current_shapes() -> tuple[Graph, Plan]:
+    """The shapes of ``shapes/`` and their plan, read again when a file changes."""
+    files = sorted(DEFAULT_SHAPES_DIR.glob("*.ttl"))
+    return _shapes(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=2)
+def _shapes(_files: tuple[tuple[str, int, int], ...]) -> tuple[Graph, Plan]:
+    shapes = load_shapes()
+    return shapes, plan(shapes)
+
+
 @dataclass(frozen=True)
 class SparqlCheck:
-    """One constraint of one shape as a SELECT of ``?this`` (and ``?value``), focus nodes bound by ``run``."""
+    """One constraint of one shape as a SELECT of ``?this`` (and ``?value``), focus nodes bound by the runner."""
 
-    shape: URIRef
+    shape: Node
     constraint: Node  # the sh:sparql node; the shape itself for a core component
     query: str
     path: URIRef | None
@@ -70,14 +98,19 @@ class SparqlCheck:
 
 @dataclass(frozen=True)
 class DatatypeCheck:
-    """``sh:datatype`` of one shape, checked in Python on the data's own terms (see the module docstring)."""
+    """``sh:datatype`` of one shape: ``query`` selects candidates, :func:`datatype_matches` decides each one.
 
-    shape: URIRef
+    The SELECT leaves out only value nodes SPARQL can tell are well-formed literals of the datatype (Oxigraph's
+    ``isNumeric``, ``YEAR``), so what comes back is a superset of the violations, decided as pySHACL would.
+    """
+
+    shape: Node
     path: URIRef | None  # None: a node shape, the focus node is the value node
     inverse: bool
     datatype: URIRef
     severity: URIRef
     targets: Targets
+    query: str = ""
     component: URIRef = SH.DatatypeConstraintComponent
 
     @property
@@ -87,24 +120,25 @@ class DatatypeCheck:
 
 @dataclass
 class Plan:
-    """What runs where: SPARQL checks and datatype checks here, ``remaining`` shapes with pySHACL."""
+    """What runs where: SPARQL and datatype checks on the store, the ``fallbacks`` units with pySHACL."""
 
     sparql: list[SparqlCheck] = field(default_factory=list)
     core: list[SparqlCheck] = field(default_factory=list)
     datatypes: list[DatatypeCheck] = field(default_factory=list)
-    remaining: Graph = field(default_factory=Graph)
+    remaining: Graph = field(default_factory=Graph)  # the shapes graph for pySHACL: compiled units untargeted
+    fallbacks: dict[Node, str] = field(default_factory=dict)  # unit → why it is not compiled
 
     @property
     def checks(self) -> list[SparqlCheck]:
         return self.sparql + self.core
 
     def pyshacl_needed(self) -> bool:
-        """Whether any shape left for pySHACL still constrains anything (sh:property alone only groups)."""
-        return any(p in _CONSTRAINT_PARAMETERS and p != SH.property for p in set(self.remaining.predicates()))
+        """Whether any unit is left for pySHACL."""
+        return bool(self.fallbacks)
 
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-# Parameters whose presence anywhere means shapes are reached in ways the translation does not follow.
+# Parameters the translation does not follow: a unit using any of them (itself or in a property shape) falls back.
 _NESTING = {
     SH.node,
     SH["and"],
@@ -112,40 +146,19 @@ _NESTING = {
     SH.xone,
     SH["not"],
     SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
     SH.closed,
     SH.target,
     SH.rule,
     SH.expression,
     SH.js,
     SH.condition,
-}
-_CONSTRAINT_PARAMETERS = _NESTING | {
-    SH.sparql,
-    SH.property,
-    SH.minCount,
-    SH.maxCount,
-    SH["class"],
-    SH.datatype,
     SH.nodeKind,
-    SH.languageIn,
     SH.uniqueLang,
-    SH.minLength,
-    SH.maxLength,
-    SH.pattern,
-    SH.minInclusive,
-    SH.maxInclusive,
-    SH.minExclusive,
-    SH.maxExclusive,
-    SH["in"],
-    SH.hasValue,
     SH.equals,
-    SH.disjoint,
-    SH.lessThan,
-    SH.lessThanOrEquals,
-    SH.qualifiedMinCount,
-    SH.qualifiedMaxCount,
 }
-_TRANSLATED = {
+COMPILED = {
     SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent,
     SH["class"]: SH.ClassConstraintComponent,
@@ -163,7 +176,9 @@ _TRANSLATED = {
     SH.lessThan: SH.LessThanConstraintComponent,
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
     SH.disjoint: SH.DisjointConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent,
 }
+"""The constraint parameters the compiler claims, with their components (the W3C suite runs for each)."""
 _PROPERTY_ONLY = {SH.minCount, SH.maxCount, SH.lessThan, SH.lessThanOrEquals}
 _COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _PREFIXES = (
@@ -171,80 +186,138 @@ _PREFIXES = (
 )
 
 
-def split_checks(shapes: Graph) -> tuple[list[SparqlCheck], Graph]:
-    """The SPARQL checks that can run once each, and a copy of the shapes graph without them (for pySHACL)."""
-    checks: list[SparqlCheck] = []
-    remaining = _copy(shapes)
-    for shape, constraint in list(shapes.subject_objects(SH.sparql)):
-        check = _check(shapes, shape, constraint)
-        if check is not None:
-            checks.append(check)
-            remaining.remove((shape, SH.sparql, constraint))
-    return checks, remaining
-
-
 def plan(shapes: Graph) -> Plan:
-    """SPARQL-based constraints and translated core components; the shapes left for pySHACL."""
-    sparql, remaining = split_checks(shapes)
-    result = Plan(sparql=sparql, remaining=remaining)
-    if any(p in _NESTING for p in set(shapes.predicates())) or _has_nested_property_shapes(shapes):
-        return result  # shapes are reached through other shapes: pySHACL evaluates all core constraints
-    for shape in sorted({s for s, p in shapes.subject_predicates() if p in _TRANSLATED}, key=str):
-        _translate(shapes, shape, result)
+    """Every unit (shape with targets) compiled with its property shapes, or left to pySHACL with the reason."""
+    result = Plan(remaining=_copy(shapes))
+    owners: dict[Node, list[Targets]] = {}  # shape with constraints → targets of the compiled units using it
+    for unit in sorted(_units(shapes), key=_order):
+        targets = _all_targets(shapes, unit)
+        members = [unit, *_property_shapes(shapes, unit)]
+        reason = _unsupported(shapes, unit, members, targets)
+        if reason is not None:
+            result.fallbacks[unit] = reason
+            LOG.info("SHACL shape %s is validated by pySHACL: %s", _name(unit), reason)
+            continue
+        assert targets is not None
+        for member in members:
+            owners.setdefault(member, []).append(targets)
+        for kind in _TARGETS:
+            result.remaining.remove((unit, kind, None))
+        for cls in (RDFS.Class, OWL.Class):
+            result.remaining.remove((unit, RDF.type, cls))
+    for shape in sorted(owners, key=_order):
+        merged: list[tuple[URIRef, Node]] = []
+        for targets in owners[shape]:
+            merged += [t for t in targets if t not in merged]
+        checks = _compile_shape(shapes, shape, tuple(merged))
+        assert checks is not None  # _unsupported compiled it once already
+        for check in checks:
+            if isinstance(check, DatatypeCheck):
+                result.datatypes.append(check)
+            elif check.component == SH.SPARQLConstraintComponent:
+                result.sparql.append(check)
+            else:
+                result.core.append(check)
     return result
 
 
-def _has_nested_property_shapes(shapes: Graph) -> bool:
-    """Property shapes of property shapes, or shapes that are classes (implicit class targets)."""
-    if any(shapes.value(owner, SH.path) is not None for owner in shapes.subjects(SH.property, None)):
-        return True
-    nodes = set(shapes.subjects(SH.path, None)) | set(shapes.objects(None, SH.property))
-    nodes |= set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    return any((n, RDF.type, c) in shapes for n in nodes for c in (RDFS.Class, OWL.Class))
+def _order(node: Node) -> tuple[int, str]:
+    return (isinstance(node, BNode), str(node))
 
 
-def _translate(shapes: Graph, shape: Node, out: Plan) -> None:
-    """Move ``shape``'s translatable parameters from ``out.remaining`` into checks; leave it whole otherwise."""
-    if not isinstance(shape, URIRef):
-        return
-    parameters = [
-        (p, o)
-        for p, o in shapes.predicate_objects(shape)
-        if isinstance(p, URIRef) and (p in _TRANSLATED or p == SH.flags)
-    ]
-    if _deactivated(shapes, shape):
-        for p, o in parameters:
-            out.remaining.remove((shape, p, o))
-        return
+def _name(node: Node) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else f"_:{node}"
+
+
+def _units(shapes: Graph) -> set[Node]:
+    """Shapes validated on their own (SHACL 1.0 §2.1.3): with a target, or implicit class targets."""
+    found: set[Node] = set()
+    for kind in (*_TARGETS, SH.target):
+        found.update(shapes.subjects(kind, None))
+    typed = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    found.update(s for s in typed if _implicit_class(shapes, s))
+    return {s for s in found if not _deactivated(shapes, s)}
+
+
+def _implicit_class(shapes: Graph, shape: Node) -> bool:
+    return isinstance(shape, URIRef) and any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
+
+
+def _property_shapes(shapes: Graph, shape: Node) -> list[Node]:
+    return sorted((p for p in shapes.objects(shape, SH.property) if not _deactivated(shapes, p)), key=_order)
+
+
+def _unsupported(shapes: Graph, unit: Node, members: list[Node], targets: Targets | None) -> str | None:
+    """Why ``unit`` cannot be compiled, or None."""
+    if targets is None:
+        return "a target that is not an IRI, or a SHACL-AF target"
+    custom = _custom_parameters(shapes)
+    for member in members:
+        nested = sorted(str(p) for p in set(shapes.predicates(member, None)) if p in _NESTING or p in custom)
+        if nested:
+            return f"{_name(member)} uses {', '.join(_short(p) for p in nested)}"
+        if member != unit and shapes.value(member, SH.property) is not None:
+            return f"{_name(member)} is a property shape with property shapes"
+        if member == unit and shapes.value(unit, SH.path) is not None and shapes.value(unit, SH.property) is not None:
+            return f"{_name(member)} is a property shape with property shapes"
+        if _compile_shape(shapes, member, targets) is None:
+            return (
+                f"{_name(member)} has a constraint or path the compiler does not translate (a path other than an"
+                " IRI or its inverse, or a SPARQL constraint using $shapesGraph / $currentShape or filtering on $this"
+                " in a nested group)"
+            )
+    return None
+
+
+def _custom_parameters(shapes: Graph) -> set[Node]:
+    """Parameters of constraint components the shapes graph declares (SHACL 1.0 §6): left to pySHACL."""
+    found: set[Node] = set()
+    for parameter in shapes.objects(None, SH.parameter):  # components may be typed by a subclass
+        found.update(shapes.objects(parameter, SH.path))
+    return found - set(COMPILED)
+
+
+def _short(iri: str) -> str:
+    return "sh:" + iri.removeprefix(str(SH)) if iri.startswith(str(SH)) else f"<{iri}>"
+
+
+def _compile_shape(shapes: Graph, shape: Node, targets: Targets) -> list[SparqlCheck | DatatypeCheck] | None:
+    """The checks of ``shape``'s own constraints for ``targets``; None when one is not translatable."""
     path_node = shapes.value(shape, SH.path)
     path, inverse = _path(shapes, path_node)
     if path_node is not None and path is None:
-        return  # a path expression the translation does not follow
-    targets = _all_targets(shapes, shape)
-    if targets is None:
-        return
+        return None
     severity = shapes.value(shape, SH.severity) or SH.Violation
     if not isinstance(severity, URIRef):
-        return
-    made: list[SparqlCheck | DatatypeCheck] = []
-    for p, o in parameters:
-        if p == SH.flags:
-            continue
-        if path is None and p in _PROPERTY_ONLY:
-            return
-        check = _core_check(shapes, shape, p, o, path, inverse, severity, targets)
-        if check is None:
-            return
-        made.append(check)
+        return None
     if len(set(shapes.objects(shape, SH.datatype))) > 1:
-        return  # pySHACL's error to report
-    for check in made:
-        if isinstance(check, DatatypeCheck):
-            out.datatypes.append(check)
+        return None  # pySHACL's error to report
+    made: list[SparqlCheck | DatatypeCheck] = []
+    check: SparqlCheck | DatatypeCheck | None
+    for p, o in sorted(shapes.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
+        if p == SH.sparql:
+            if _true(shapes.value(o, SH.deactivated)):
+                continue
+            check = _check(shapes, shape, o, targets)
+        elif p in COMPILED:
+            if path is None and p in _PROPERTY_ONLY:
+                return None
+            check = _core_check(shapes, shape, p, o, path, inverse, severity, targets)  # type: ignore[arg-type]
         else:
-            out.core.append(check)
-    for p, o in parameters:
-        out.remaining.remove((shape, p, o))
+            continue
+        if check is None:
+            return None
+        made.append(check)
+    return made
+
+
+def split_checks(shapes: Graph) -> tuple[list[SparqlCheck], Graph]:
+    """The compiled SPARQL-based constraints, and a copy of the shapes graph without them (for comparisons)."""
+    checks = plan(shapes).sparql
+    remaining = _copy(shapes)
+    for check in checks:
+        remaining.remove((check.shape, SH.sparql, check.constraint))
+    return checks, remaining
 
 
 def _path(shapes: Graph, node: Node | None) -> tuple[URIRef | None, bool]:
@@ -258,19 +331,21 @@ def _path(shapes: Graph, node: Node | None) -> tuple[URIRef | None, bool]:
 
 
 def _all_targets(shapes: Graph, shape: Node) -> Targets | None:
-    """The shape's own targets and those of the active node shapes that use it as a property shape.
-
-    None when a target is not an IRI (left to pySHACL).
-    """
-    owners = [shape] + [p for p in shapes.subjects(SH.property, shape) if not _deactivated(shapes, p)]
+    """The unit's targets, its implicit class target included; None when one is not an IRI (left to pySHACL)."""
     found: list[tuple[URIRef, Node]] = []
-    for owner in owners:
-        for kind in _TARGETS:
-            for value in shapes.objects(owner, kind):
-                if not isinstance(value, URIRef):
+    if shapes.value(shape, SH.target) is not None:
+        return None
+    for kind in _TARGETS:
+        for value in sorted(shapes.objects(shape, kind), key=str):
+            if kind == SH.targetNode:
+                if isinstance(value, BNode):
                     return None
-                if (kind, value) not in found:
-                    found.append((kind, value))
+            elif not isinstance(value, URIRef):
+                return None
+            if (kind, value) not in found:
+                found.append((kind, value))
+    if _implicit_class(shapes, shape) and (SH.targetClass, shape) not in found:
+        found.append((SH.targetClass, shape))
     return tuple(found)
 
 
@@ -280,7 +355,7 @@ def _deactivated(shapes: Graph, shape: Node) -> bool:
 
 def _core_check(
     shapes: Graph,
-    shape: URIRef,
+    shape: Node,
     parameter: URIRef,
     value: Node,
     path: URIRef | None,
@@ -292,13 +367,8 @@ def _core_check(
     if parameter == SH.datatype:
         if not isinstance(value, URIRef):
             return None
-        return DatatypeCheck(shape, path, inverse, value, severity, targets)
-    if path is None:
-        values = "BIND(?this AS ?value)"
-    elif inverse:
-        values = f"?value <{path}> ?this ."
-    else:
-        values = f"?this <{path}> ?value ."
+        return DatatypeCheck(shape, path, inverse, value, severity, targets, _datatype_query(value, path, inverse))
+    values = _values(path, inverse)
     select = "SELECT DISTINCT ?this ?value WHERE {"
     where: str | None = None
     if parameter in (SH.minCount, SH.maxCount):
@@ -374,6 +444,7 @@ def _core_check(
         if not isinstance(value, URIRef):
             return None
         op = "<" if parameter == SH.lessThan else "<="
+        select = "SELECT DISTINCT ?this ?value ?other WHERE {"  # one result per pair (SHACL 1.0 §4.5.3)
         # pySHACL compares IRIs by their text; unlike values (a number and a string) fail
         where = (
             f"{values} ?this <{value}> ?other . "
@@ -393,12 +464,58 @@ def _core_check(
         path=path,
         severity=severity,
         targets=targets,
-        component=_TRANSLATED[parameter],
+        component=COMPILED[parameter],
         inverse=inverse,
     )
 
 
-def _noop(shape: URIRef, path: URIRef | None, inverse: bool, severity: URIRef, targets: Targets) -> SparqlCheck:
+def _values(path: URIRef | None, inverse: bool) -> str:
+    """The pattern binding ``?value`` to the value nodes of ``?this`` (SHACL 1.0 §1.5)."""
+    if path is None:
+        return "BIND(?this AS ?value)"
+    return f"?value <{path}> ?this ." if inverse else f"?this <{path}> ?value ."
+
+
+# What SPARQL can tell of a literal of the datatype already known to be one: well-formed (Oxigraph keeps an
+# ill-formed literal as a plain typed string, for which isNumeric is false and YEAR an error).
+_NUMERIC = (
+    "integer",
+    "decimal",
+    "float",
+    "double",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedInt",
+    "unsignedLong",
+    "unsignedShort",
+    "unsignedByte",
+)
+_WELL_FORMED: Mapping[URIRef, str] = {
+    **{XSD[n]: "isNumeric(?value)" for n in _NUMERIC},
+    XSD.string: "true",
+    RDF.langString: "true",
+    XSD.date: "COALESCE(YEAR(?value) > -1000000000, false)",
+    XSD.dateTime: "COALESCE(YEAR(?value) > -1000000000, false)",
+    XSD.boolean: "(sameTerm(?value, true) || sameTerm(?value, false))",
+}
+
+
+def _datatype_query(datatype: URIRef, path: URIRef | None, inverse: bool) -> str:
+    """Candidates for violations of ``sh:datatype datatype``: every value node not shown well-formed in SPARQL."""
+    ok = _WELL_FORMED.get(datatype, "false")
+    return (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {_values(path, inverse)} "
+        f"FILTER (!(isLiteral(?value) && sameTerm(DATATYPE(?value), <{datatype}>) && {ok})) }}"
+    )
+
+
+def _noop(shape: Node, path: URIRef | None, inverse: bool, severity: URIRef, targets: Targets) -> SparqlCheck:
     """``sh:minCount 0``: never violated."""
     return SparqlCheck(shape, shape, "SELECT ?this WHERE { FILTER (false) }", path, severity, targets, inverse=inverse)
 
@@ -431,24 +548,21 @@ def _portable_regex(pattern: str) -> bool:
     return not re.search(r"\(\?[=!<]|\\[1-9]|\(\?P", pattern)
 
 
-def _check(shapes: Graph, shape: Node, constraint: Node) -> SparqlCheck | None:
-    if not isinstance(shape, URIRef):
-        return None
+def _check(shapes: Graph, shape: Node, constraint: Node, targets: Targets) -> SparqlCheck | None:
+    """A SPARQL-based constraint (SHACL 1.0 §5) as a check; None for what the compiled form cannot keep."""
     select = shapes.value(constraint, SH.select)
-    if select is None or _true(shapes.value(constraint, SH.deactivated)) or _true(shapes.value(shape, SH.deactivated)):
+    if select is None:
         return None
     text = str(select)
-    if "$shapesGraph" in text or "$currentShape" in text:
-        return None
+    _check_syntax(text, shape)
+    if re.search(r"\$(shapesGraph|currentShape)\b", text) or not _this_in_scope(_mask(text)):
+        return None  # reason given by _unsupported
     path_node = shapes.value(shape, SH.path)
     path, inverse = _path(shapes, path_node)
-    if "$PATH" in text:
+    if re.search(r"\$PATH\b", text):
         if path is None:
             return None
-        text = text.replace("$PATH", f"^<{path}>" if inverse else f"<{path}>")
-    targets = _all_targets(shapes, shape)
-    if not targets:
-        return None
+        text = re.sub(r"\$PATH\b", f"^<{path}>" if inverse else f"<{path}>", text)
     prefixes = "".join(
         f"PREFIX {p}: <{ns}>\n" for p, ns in _declared_prefixes(shapes, shapes.objects(constraint, SH.prefixes))
     )
@@ -456,12 +570,62 @@ def _check(shapes: Graph, shape: Node, constraint: Node) -> SparqlCheck | None:
     return SparqlCheck(
         shape=shape,
         constraint=constraint,
-        query=prefixes + not_exists_as_minus(text.replace("$this", "?this")),
+        query=prefixes + not_exists_as_minus(re.sub(r"\$this\b", "?this", text)),
         path=path,
         severity=severity if isinstance(severity, URIRef) else SH.Violation,
         targets=targets,
         inverse=inverse,
     )
+
+
+class ShapesError(ValueError):
+    """The shapes graph is not valid SHACL (the message names the shape and what is wrong)."""
+
+
+_PROHIBITED = re.compile(r"(?i)\b(MINUS|SERVICE|VALUES)\b|\bAS\s+[?$]this\b")
+
+
+def _check_syntax(text: str, shape: Node) -> None:
+    """SHACL 1.0 §5.2.1: no MINUS, SERVICE, VALUES, ``AS $this``, or sub-query leaving out ``$this``."""
+    code = _mask(text)
+    m = _PROHIBITED.search(code)
+    what = m.group(0) if m is not None else None
+    for sub in list(re.finditer(r"(?i)\bSELECT\b([^{]*)\{", code))[1:]:
+        if not re.search(r"[?$]this\b", sub.group(1)):
+            what = "a sub-query that does not return $this"
+    if what is not None:
+        raise ShapesError(f"the SPARQL constraint of {_name(shape)} uses {what}, which SHACL 1.0 §5.2.1 prohibits")
+
+
+def _this_in_scope(code: str) -> bool:
+    """Whether binding ``$this`` once at the start of the WHERE group is the same as pre-binding it (§5.2).
+
+    It is where ``$this`` occurs in the WHERE group itself, in (NOT) EXISTS and OPTIONAL groups (whose filters see
+    the outer solution), or in nested groups (UNION branches included) that bind it by a required triple pattern,
+    so that they join on it. A nested group that only filters on ``$this`` is evaluated on its own in SPARQL,
+    where ``$this`` is unbound: such constraints are left to pySHACL.
+    """
+    start = _where_brace(code)
+    if start is None:
+        return False
+    end = _closing(code, start)
+    if end is None:
+        return False
+    opens = [(m.start(), m.group(0)) for m in re.finditer(r"\{", code)]
+    for m in re.finditer(r"[?$]this\b", code[start:end]):
+        at = start + m.start()
+        for brace, _ in opens:  # every group enclosing the occurrence, but the WHERE group
+            if brace <= start or brace > at:
+                continue
+            close = _closing(code, brace)
+            if close is None or close < at:
+                continue
+            if re.search(r"(?i)(\bEXISTS|\bOPTIONAL)$", code[:brace].rstrip()):
+                continue
+            required = _required_variables(code[brace + 1 : close])
+            if required is None or "this" not in required:
+                return False
+    return True
 
 
 # --- FILTER NOT EXISTS as MINUS -----------------------------------------------------------------------------------
@@ -485,10 +649,9 @@ def not_exists_as_minus(query: str) -> str:
     as the FILTER did. Anything else (sub-queries, GRAPH, SERVICE, unbalanced text) is left as written.
     """
     code = _mask(query)
-    where = re.search(r"(?i)\bWHERE\s*\{", code)
-    if where is None:
+    start = _where_brace(code)
+    if start is None:
         return query
-    start = where.end() - 1
     end = _closing(code, start)
     if end is None:
         return query
@@ -532,10 +695,57 @@ def not_exists_as_minus(query: str) -> str:
     out, last, moved = [], start + 1, []
     for a, b in kept:
         out.append(query[last:a])
-        moved.append("MINUS " + query[query.index("{", a) : b + 1])
         last = b + 1
     out.append(query[last:end])
-    return query[: start + 1] + "".join(out) + "\n" + "\n".join(moved) + "\n" + query[end:]
+    outer = "".join(out)
+    # The group's own patterns go into each MINUS too when it has only triple patterns and FILTERs: P MINUS { Q }
+    # equals P MINUS { P Q } (a solution of Q compatible with one of P extends to one of P Q), and P bounds the
+    # work of the MINUS side by the group's solutions, where Q alone may be a cross product (TaskContinuesEarlier:
+    # every pair of tasks of an organization). FOCUS marks where the runner binds the focus nodes there too.
+    plain = _plain_patterns(_mask(outer))
+    for a, b in kept:
+        inner = query[query.index("{", a) + 1 : b]
+        copy = plain and _plain_patterns(_mask(inner))
+        end_mark = _mask(outer).rstrip()
+        dot = "" if not end_mark or end_mark.endswith((".", ")")) else " ."  # the last triple, ended
+        moved.append("MINUS {" + (f"\n{FOCUS}{outer}{dot}\n" if copy else "") + inner + "}")
+    return query[: start + 1] + outer + "\n" + "\n".join(moved) + "\n" + query[end:]
+
+
+FOCUS = "#focus\n"
+"""Where the runner puts the focus block inside a MINUS group the rewrite made (a comment: valid SPARQL as is)."""
+
+
+def _plain_patterns(code: str) -> bool:
+    """Whether a group's text holds only triple patterns and FILTER expressions (no sub-group, OPTIONAL, BIND …)."""
+    if "{" in code or "}" in code:
+        return False
+    return all(m.group(1).upper() == "FILTER" for m in _KEYWORD.finditer(code)) and "EXISTS" not in code.upper()
+
+
+def where_offset(query: str) -> int:
+    """Offset just after the ``{`` opening the query's WHERE group (the keyword WHERE is optional in SPARQL).
+
+    >>> q = "SELECT $this { $this a ?c }"
+    >>> q[where_offset(q):]
+    ' $this a ?c }'
+    """
+    brace = _where_brace(_mask(query))
+    if brace is None:
+        raise ValueError("the query has no WHERE { … } group")
+    return brace + 1
+
+
+def _where_brace(code: str) -> int | None:
+    """Index of the ``{`` opening the WHERE group of a masked SELECT: after WHERE, else the first after SELECT."""
+    where = re.search(r"(?i)\bWHERE\s*\{", code)
+    if where is not None:
+        return where.end() - 1
+    select = re.search(r"(?i)\bSELECT\b", code)
+    if select is None:
+        return None
+    brace = code.find("{", select.end())
+    return None if brace < 0 else brace
 
 
 def _mask(query: str) -> str:
@@ -620,8 +830,15 @@ def _true(node: Node | None) -> bool:
 
 
 def _declared_prefixes(shapes: Graph, owners: Iterable[Node]) -> list[tuple[str, str]]:
+    """The prefix declarations of ``owners`` and of what they import (``owl:imports``, SHACL 1.0 §5.2.2)."""
     found = []
-    for owner in owners:
+    todo, seen = list(owners), set()
+    while todo:
+        owner = todo.pop(0)
+        if owner in seen:
+            continue
+        seen.add(owner)
+        todo += list(shapes.objects(owner, OWL.imports))
         for decl in shapes.objects(owner, SH.declare):
             prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
             if prefix is not None and ns is not None:
@@ -638,210 +855,7 @@ def _copy(source: Graph) -> Graph:
     return graph
 
 
-# --- the data ---------------------------------------------------------------------------------------------------
-
-
-class Terms:
-    """rdflib terms as pyoxigraph terms, each distinct term converted once."""
-
-    def __init__(self) -> None:
-        self._memo: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def __call__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = self._memo.get(term)
-        if found is None:
-            if isinstance(term, URIRef):
-                found = ox.NamedNode(str(term))
-            elif isinstance(term, BNode):
-                found = ox.BlankNode(str(term))
-            elif isinstance(term, RDFLiteral):
-                if term.language:
-                    found = ox.Literal(str(term), language=term.language)
-                elif term.datatype is not None:
-                    found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-                else:
-                    found = ox.Literal(str(term))
-            else:
-                raise TypeError(f"unsupported term {term!r}")
-            self._memo[term] = found
-        return found
-
-    def quads(self, triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Quad]:
-        return [ox.Quad(self(s), self(p), self(o)) for s, p, o in triples]  # type: ignore[arg-type]
-
-
-def oxigraph_store(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
-    """The triples (rdflib terms) in an in-memory Oxigraph store, in its default graph."""
-    store = ox.Store()
-    store.bulk_extend(Terms().quads(triples))
-    return store
-
-
-def oxigraph_copy(data: Graph) -> ox.Store:
-    """The data in an in-memory Oxigraph store (every named graph of a dataset in the default graph)."""
-    quads = getattr(data, "quads", None) if data.context_aware else None
-    if quads is not None:
-        return oxigraph_store((s, p, o) for s, p, o, _g in quads((None, None, None, None)))
-    return oxigraph_store(data)
-
-
-# --- running the checks -----------------------------------------------------------------------------------------
-
-
-def _target_pattern(targets: Targets) -> str | None:
-    patterns = []
-    for kind, value in targets:
-        if not isinstance(value, URIRef):
-            continue
-        term = f"<{value}>"
-        if kind == SH.targetClass:
-            patterns.append(f"{{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {term} }}")
-        elif kind == SH.targetSubjectsOf:
-            patterns.append(f"{{ ?this {term} ?o }}")
-        elif kind == SH.targetObjectsOf:
-            patterns.append(f"{{ ?s {term} ?this }}")
-        elif kind == SH.targetNode:
-            patterns.append(f"{{ BIND({term} AS ?this) }}")
-    return " UNION ".join(patterns) if patterns else None
-
-
-def focus_terms(store: ox.Store, targets: Targets) -> dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]:
-    """Focus nodes of targets (SHACL instances: rdf:type/rdfs:subClassOf*), by their N-Triples form."""
-    pattern = _target_pattern(targets)
-    if pattern is None:
-        return {}
-    rows = store.query(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    return {str(r["this"]): r["this"] for r in rows}
-
-
-def focus_of(store: ox.Store, targets: Targets) -> set[str]:
-    """Focus nodes of targets, as N-Triples strings."""
-    return set(focus_terms(store, targets))
-
-
-class FocusNodes:
-    """Focus nodes per distinct targets, computed once per run."""
-
-    def __init__(self, store: ox.Store, only: set[str] | None) -> None:
-        self.store = store
-        self.only = only
-        self._cache: dict[Targets, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
-
-    def terms(self, targets: Targets) -> dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]:
-        found = self._cache.get(targets)
-        if found is None:
-            found = focus_terms(self.store, targets)
-            if self.only is not None:
-                found = {k: v for k, v in found.items() if k in self.only}
-            self._cache[targets] = found
-        return found
-
-    def block(self, targets: Targets) -> str | None:
-        """What binds ``?this`` at the start of a WHERE group; None when there is no focus node.
-
-        The shape's targets as a sub-select when every focus node is validated, else a VALUES block of the
-        focus nodes asked for (blank nodes cannot be written in VALUES: then the targets, and ``run`` keeps
-        the rows of the focus nodes asked for).
-        """
-        pattern = _target_pattern(targets)
-        if pattern is None:
-            return None
-        if self.only is not None:
-            focus = self.terms(targets)
-            if not focus:
-                return None
-            if not any(key.startswith("_:") for key in focus):
-                return "VALUES ?this { " + " ".join(sorted(focus)) + " }\n"
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }}\n"
-
-
-def run(
-    checks: Iterable[SparqlCheck], store: ox.Store, focus_nodes: set[str] | None, *, focus: FocusNodes | None = None
-) -> list[tuple[SparqlCheck, Node, Node | None]]:
-    """(check, focus node, value) for every solution on a focus node of the check's shape.
-
-    ``focus_nodes`` (N-Triples strings) restricts the focus nodes; None validates every focus node.
-    """
-    focus = focus or FocusNodes(store, focus_nodes)
-    out: list[tuple[SparqlCheck, Node, Node | None]] = []
-    for check in checks:
-        block = focus.block(check.targets)
-        if block is None:
-            continue
-        allowed = None if focus.only is None else focus.terms(check.targets)
-        seen: set[tuple[str, str]] = set()
-        where = _first_where(check.query)
-        solutions = store.query(check.query[:where] + " " + block + check.query[where:])
-        if not isinstance(solutions, ox.QuerySolutions):
-            continue
-        has_value = "value" in {v.value for v in solutions.variables}
-        for row in solutions:
-            this = row["this"]
-            if this is None or (allowed is not None and str(this) not in allowed):
-                continue
-            value = row["value"] if has_value else None
-            key = (str(this), str(value))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append((check, to_rdflib(this), None if value is None else to_rdflib(value)))
-    return out
-
-
-ValueNodes = Callable[[Node, URIRef, bool], Iterable[Node]]
-
-
-def run_datatypes(
-    checks: Iterable[DatatypeCheck],
-    store: ox.Store,
-    focus_nodes: set[str] | None,
-    values: ValueNodes,
-    *,
-    focus: FocusNodes | None = None,
-    scan: PredicateScan | None = None,
-) -> list[tuple[DatatypeCheck, Node, Node | None]]:
-    """(check, focus node, value) for every value node that is not a literal of the shape's datatype.
-
-    ``values(focus, path, inverse)`` gives the value nodes of a focus node from the data as given (rdflib terms).
-    When every focus node is validated and ``scan(path)`` is given (all (subject, object) pairs of a predicate),
-    the data is read once per path instead: cheaper than a lookup per focus node when they are most of a graph.
-    """
-    focus = focus or FocusNodes(store, focus_nodes)
-    out: list[tuple[DatatypeCheck, Node, Node | None]] = []
-    checks = list(checks)
-    by_path: dict[tuple[URIRef, bool], list[DatatypeCheck]] = {}
-    for check in checks:
-        if check.path is None or scan is None or focus_nodes is not None:
-            for term in focus.terms(check.targets).values():
-                node = to_rdflib(term)
-                found = [node] if check.path is None else values(node, check.path, check.inverse)
-                for value in dict.fromkeys(found):
-                    if not datatype_matches(value, check.datatype):
-                        out.append((check, node, value))
-        else:
-            by_path.setdefault((check.path, check.inverse), []).append(check)
-    for (path, inverse), group in by_path.items():
-        assert scan is not None
-        wanted = [(check, set(focus.terms(check.targets))) for check in group]
-        seen: set[tuple[Node, Node]] = set()
-        for subject, obj in scan(path):
-            node, value = (obj, subject) if inverse else (subject, obj)
-            if (node, value) in seen:
-                continue
-            seen.add((node, value))
-            key = None
-            for check, keys in wanted:
-                if datatype_matches(value, check.datatype):
-                    continue
-                key = key or node.n3()
-                if key in keys:
-                    out.append((check, node, value))
-    return out
-
-
-PredicateScan = Callable[[URIRef], Iterable[tuple[Node, Node]]]
-
+# --- sh:datatype, decided as pySHACL decides it ---------------------------------------------------------------
 
 _NATIVE: Mapping[URIRef, type | tuple[type, ...]] = {
     XSD.string: (str, bytes),
@@ -876,37 +890,3 @@ def datatype_matches(value: Node, datatype: URIRef) -> bool:
 def _native(value: RDFLiteral, datatype: URIRef) -> bool:
     kind = _NATIVE.get(datatype)
     return True if kind is None else isinstance(value.value, kind)
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RDFLiteral(term.value, lang=term.language)
-        return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-__all__ = [
-    "DatatypeCheck",
-    "FocusNodes",
-    "Plan",
-    "PredicateScan",
-    "SparqlCheck",
-    "Terms",
-    "ValueNodes",
-    "datatype_matches",
-    "focus_of",
-    "focus_terms",
-    "oxigraph_copy",
-    "oxigraph_store",
-    "plan",
-    "run",
-    "run_datatypes",
-    "split_checks",
-    "to_rdflib",
-]
