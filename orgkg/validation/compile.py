@@ -426,9 +426,10 @@ def _core_check(
         where = f"{values} FILTER (!COALESCE(?value {_COMPARISONS[parameter]} {value.n3()}, false)) }}"
     elif parameter == SH["in"]:
         members = _list(shapes, value)
-        if members is None or not all(isinstance(m, URIRef) for m in members):
+        if members is None or not all(isinstance(m, URIRef | RDFLiteral) for m in members):
             return None
-        same = " || ".join(f"sameTerm(?value, <{m}>)" for m in members) or "false"
+        # sameTerm as in SHACL 1.0 §4.6.2 (RDF term equality; in RDF 1.1 "a" and "a"^^xsd:string are one term)
+        same = " || ".join(f"sameTerm(?value, {m.n3()})" for m in members) or "false"
         where = f"{values} FILTER (!({same})) }}"
     elif parameter == SH.hasValue:
         if not isinstance(value, URIRef):

@@ -128,8 +128,13 @@ def to_rdflib(term: OxTerm | ox.Triple) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return RDFLiteral(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return RDFLiteral(term.value)  # RDF 1.1: a simple literal is an xsd:string; rdflib tells them apart
         return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def sparql_term(term: Node) -> str:
