@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,11 +91,16 @@ class Lexicon:
 
     def verb_role(self, verb: str) -> Role:
         """The role a verb gives the units before it."""
-        return dict(self.verbs)[verb]
+        return _verb_roles(self.verbs)[verb]
 
     def column_role(self, header: str) -> Role | None:
         """The role of a table column whose header is ``header`` (spaces already removed), if it is one."""
         return self.label_roles.get(header)
+
+
+@functools.lru_cache(maxsize=4)
+def _verb_roles(verbs: tuple[tuple[str, Role], ...]) -> dict[str, Role]:
+    return dict(verbs)
 
 
 def _words(data: dict[str, Any], key: str) -> list[str]:

@@ -188,7 +188,7 @@ _PREFIXES = (
 
 def plan(shapes: Graph) -> Plan:
     """Every unit (shape with targets) compiled with its property shapes, or left to pySHACL with the reason."""
-    result = Plan(remaining=_copy(shapes))
+    result = Plan(remaining=copy_graph(shapes))
     owners: dict[Node, list[Targets]] = {}  # shape with constraints → targets of the compiled units using it
     for unit in sorted(_units(shapes), key=_order):
         targets = _all_targets(shapes, unit)
@@ -314,7 +314,7 @@ def _compile_shape(shapes: Graph, shape: Node, targets: Targets) -> list[SparqlC
 def split_checks(shapes: Graph) -> tuple[list[SparqlCheck], Graph]:
     """The compiled SPARQL-based constraints, and a copy of the shapes graph without them (for comparisons)."""
     checks = plan(shapes).sparql
-    remaining = _copy(shapes)
+    remaining = copy_graph(shapes)
     for check in checks:
         remaining.remove((check.shape, SH.sparql, check.constraint))
     return checks, remaining
@@ -847,7 +847,8 @@ def _declared_prefixes(shapes: Graph, owners: Iterable[Node]) -> list[tuple[str,
     return found
 
 
-def _copy(source: Graph) -> Graph:
+def copy_graph(source: Graph) -> Graph:
+    """A copy of an rdflib graph with its prefixes (pySHACL adds to the shapes graph it is given)."""
     graph = Graph()
     for prefix, ns in source.namespaces():
         graph.bind(prefix, ns, override=False)

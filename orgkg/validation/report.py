@@ -191,6 +191,22 @@ def to_turtle(report: ValidationReport) -> bytes:
     return to_graph(report).serialize(format="turtle", encoding="utf-8")
 
 
+def messages_by_language(graph: Graph, node: Node, predicate: URIRef) -> dict[str, str]:
+    """A node's messages by language ("zh", "en", …); an untagged one stands for zh and en where they are missing."""
+    messages: dict[str, str] = {}
+    untagged = None
+    for m in graph.objects(node, predicate):
+        if isinstance(m, RDFLiteral):
+            if m.language:
+                messages.setdefault(m.language.lower(), str(m))
+            else:
+                untagged = untagged or str(m)
+    if untagged is not None:
+        for lang in ("zh", "en"):
+            messages.setdefault(lang, untagged)
+    return messages
+
+
 def read(source: Graph | bytes | str | Path) -> ValidationReport:
     """A W3C SHACL validation report (a graph, Turtle bytes or text, or a Turtle file) as the report model.
 
@@ -218,14 +234,7 @@ def read(source: Graph | bytes | str | Path) -> ValidationReport:
             if isinstance(path, BNode):
                 for t in graph.cbd(path):
                     paths.add(t)
-            tagged: dict[str, str] = {}
-            untagged = ""
-            for m in graph.objects(node, SH.resultMessage):
-                if isinstance(m, RDFLiteral):
-                    if m.language:
-                        tagged.setdefault(m.language.lower(), str(m))
-                    else:
-                        untagged = untagged or str(m)
+            messages = messages_by_language(graph, node, SH.resultMessage)
             component = graph.value(node, SH.sourceConstraintComponent)
             label, quote = graph.value(node, FOCUS_LABEL), graph.value(node, SOURCE_QUOTE)
             results.append(
@@ -235,8 +244,8 @@ def read(source: Graph | bytes | str | Path) -> ValidationReport:
                     focus_node=graph.value(node, SH.focusNode) or BNode(),
                     result_path=path,
                     value=graph.value(node, SH.value),
-                    message_zh=tagged.get("zh") or untagged,
-                    message_en=tagged.get("en") or untagged,
+                    message_zh=messages.get("zh", ""),
+                    message_en=messages.get("en", ""),
                     label=None if label is None else str(label),
                     quote=None if quote is None else str(quote),
                     source_shape=shape,

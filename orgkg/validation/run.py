@@ -36,7 +36,6 @@ from typing import Any, cast
 import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib import Literal as RDFLiteral
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
@@ -49,6 +48,7 @@ from orgkg.validation.compile import (
     Plan,
     SparqlCheck,
     Targets,
+    copy_graph,
     current_shapes,
     datatype_matches,
     plan,
@@ -56,7 +56,15 @@ from orgkg.validation.compile import (
 )
 from orgkg.validation.data import Data, OxTerm, from_rdflib, sparql_term, to_rdflib
 from orgkg.validation.quotes import describe, quote_results
-from orgkg.validation.report import ValidationReport, ValidationResult, merged, read, rule_id, severity_of
+from orgkg.validation.report import (
+    ValidationReport,
+    ValidationResult,
+    merged,
+    messages_by_language,
+    read,
+    rule_id,
+    severity_of,
+)
 
 __all__ = ["check_data", "check_update", "check_write", "document_nodes", "validate", "validate_data"]
 
@@ -264,7 +272,7 @@ def validate_data(
 def _pyshacl(data: Graph, checks: Plan, ontology: Graph | None, focus: list[Node] | None) -> ValidationReport:
     _conforms, report_graph, _text = pyshacl.validate(
         data,
-        shacl_graph=_copy(checks.remaining),  # pySHACL adds RDFS axioms to the shapes graph it is given
+        shacl_graph=copy_graph(checks.remaining),  # pySHACL adds RDFS axioms to the shapes graph it is given
         ont_graph=ontology,
         inference="none",
         # SHACL-AF (SPARQL targets, rules) for shapes to come. Rules may add triples: harmless, they land in the copy.
@@ -303,20 +311,7 @@ def _with_messages(results: Iterable[ValidationResult], shapes: Graph) -> list[V
 
 def _shape_messages(shapes: Graph, shape: Node | None) -> dict[str, str]:
     """``sh:message`` by language ("zh", "en"); an untagged message stands for both."""
-    messages: dict[str, str] = {}
-    if shape is None:
-        return messages
-    untagged = None
-    for m in shapes.objects(shape, SH.message):
-        if isinstance(m, RDFLiteral):
-            if m.language:
-                messages.setdefault(m.language.lower(), str(m))
-            else:
-                untagged = untagged or str(m)
-    if untagged is not None:
-        for lang in ("zh", "en"):
-            messages.setdefault(lang, untagged)
-    return messages
+    return {} if shape is None else messages_by_language(shapes, shape, SH.message)
 
 
 def _fill(template: str, bindings: Mapping[str, Node | None]) -> str:
@@ -403,15 +398,6 @@ class _PreparedQueryGraph(Graph):
 @functools.lru_cache(maxsize=1024)
 def _prepared(query: str, namespaces: tuple[tuple[str, str], ...]) -> Any:
     return prepareQuery(query, initNs=dict(namespaces))
-
-
-def _copy(source: Graph) -> Graph:
-    graph = Graph()
-    for prefix, ns in source.namespaces():
-        graph.bind(prefix, ns, override=False)
-    for triple in source:
-        graph.add(triple)
-    return graph
 
 
 def _union_copy(data: Graph | Dataset) -> _PreparedQueryGraph:
