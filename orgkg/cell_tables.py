@@ -17,7 +17,7 @@ import re
 
 from orgkg.lexicon import LEXICON
 from orgkg.records import Role
-from orgkg.segment import _BARE_ORDINAL, ROW_LEVEL, Heading, Marker, looks_like_bodies
+from orgkg.segment import BARE_ORDINAL, ROW_LEVEL, Heading, Marker, looks_like_bodies
 from orgkg.textnorm import TextView
 
 _MAX_HEADER_CELL = 24
@@ -35,7 +35,7 @@ def _column(cell: str) -> tuple[str, Role | None] | None:
         return "role", role
     if any(t in bare for t in LEXICON.task_columns) and len(bare) <= 12:
         return "task", None  # 主要工作任务, 重点工作任务(杭州市2项配合工作): the first such column holds the task
-    if len(cell) <= _MAX_HEADER_CELL and _HEADER_WORD.match(cell) and not _BARE_ORDINAL.match(cell):
+    if len(cell) <= _MAX_HEADER_CELL and _HEADER_WORD.match(cell) and not BARE_ORDINAL.match(cell):
         return "other", None
     return None
 
@@ -83,7 +83,7 @@ def table_rows(
         while k < len(texts):
             if _header_at(texts, k) is not None:
                 break
-            m = _BARE_ORDINAL.match(texts[k])
+            m = BARE_ORDINAL.match(texts[k])
             if starts[k] in heading_lines:
                 close(current)
                 current = None
@@ -112,7 +112,7 @@ def _emit(
     if task_at is None or task_at >= len(row):
         return
     ordinal_line = row[0]
-    m = _BARE_ORDINAL.match(texts[ordinal_line])
+    m = BARE_ORDINAL.match(texts[ordinal_line])
     assert m is not None
     task_line = row[task_at]
     rows.append(

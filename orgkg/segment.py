@@ -19,7 +19,7 @@ Every word comes from the lexicon (:mod:`orgkg.lexicon`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from orgkg.lexicon import LEXICON, alternation
 from orgkg.records import Role
@@ -81,7 +81,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 _MARKUP_PREFIX = re.compile(r"[#>]+")
 _SENTENCE_BOUNDARY = "。;!?)]:"
-_BARE_ORDINAL = re.compile(r"^(\d{1,4})(\*?)$")
+BARE_ORDINAL = re.compile(r"^(\d{1,4})(\*?)$")
 _ORDINAL_HEADER_LINE = re.compile(rf"^[ \t]*(?:{alternation(LEXICON.ordinal_columns)})[ \t|]*$", re.MULTILINE)
 
 
@@ -127,7 +127,6 @@ class Layout:
     headings: tuple[Heading, ...]
     markers: tuple[Marker, ...]
     first_listed_lead_from: int | None = None  # view index from which the first-listed unit leads
-    gaps: frozenset[int] = field(default_factory=frozenset)  # view indices preceded by white space in a line
 
 
 def document_view(text: str) -> tuple[TextView, list[int], list[int], set[int]]:
@@ -504,7 +503,6 @@ def segment(text: str) -> Layout:
         tuple(all_headings),
         tuple(markers),
         first_listed_lead_from=rule.start() if rule else None,
-        gaps=frozenset(gaps),
     )
 
 
